@@ -1,0 +1,149 @@
+package io.jasyncio;
+
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * A set of {@link ContextVar} values: Python's {@code contextvars.Context}.
+ *
+ * <p>Every task runs in its own context, a copy of its creator's taken at {@code createTask} (or
+ * the context passed to {@code createTask(coro, name, context)}, used as is). Callbacks run in a
+ * copy taken when they were scheduled. {@code toThread} and {@code runInExecutor} run the function
+ * in a copy of the caller's context on the worker thread. So one task's {@link ContextVar#set} is
+ * never seen by another task, and a worker thread sees the values of the task that offloaded it.
+ *
+ * <p>A context maps variables to values immutably: {@link #copy()} is O(1), and setting a variable
+ * replaces the map of the current context only. Not thread-safe: a context belongs to one task or
+ * thread at a time.
+ */
+public final class Context {
+
+    /** Alternating variable and value, immutable once published; replaced on each set. */
+    Object[] entries;
+
+    private static final Object[] EMPTY = new Object[0];
+    private static final ThreadLocal<Context> THREAD_CONTEXT = ThreadLocal.withInitial(Context::new);
+
+    /** An empty context. */
+    public Context() {
+        this.entries = EMPTY;
+    }
+
+    private Context(Object[] entries) {
+        this.entries = entries;
+    }
+
+    /** The context code on the calling thread runs in: the running task's or callback's, else the thread's. */
+    public static Context current() {
+        EventLoop loop = EventLoop.runningOnThisThread();
+        if (loop != null) {
+            Context c = loop.currentContext;
+            if (c != null) {
+                return c;
+            }
+        }
+        return THREAD_CONTEXT.get();
+    }
+
+    /** A copy of the current context: Python's {@code contextvars.copy_context()}. */
+    public static Context copyCurrent() {
+        return current().copy();
+    }
+
+    /** A new context with the same values; later sets in either one are not seen by the other. */
+    public Context copy() {
+        return new Context(entries);
+    }
+
+    /**
+     * Runs {@code action} on this thread with this context as the current one, then restores the
+     * previous one. For threads outside a loop (a worker thread, a test's main thread).
+     */
+    public <T> T call(Callable<T> action) throws Exception {
+        Context previous = THREAD_CONTEXT.get();
+        THREAD_CONTEXT.set(this);
+        try {
+            return action.call();
+        } finally {
+            THREAD_CONTEXT.set(previous);
+        }
+    }
+
+    /** Like {@link #call(Callable)} for an action without checked exceptions. */
+    public <T> T run(Supplier<T> action) {
+        Context previous = THREAD_CONTEXT.get();
+        THREAD_CONTEXT.set(this);
+        try {
+            return action.get();
+        } finally {
+            THREAD_CONTEXT.set(previous);
+        }
+    }
+
+    /** Like {@link #run(Supplier)} for an action without a result. */
+    public void run(Runnable action) {
+        run(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Whether {@code variable} has a value in this context. */
+    public boolean containsKey(ContextVar<?> variable) {
+        return indexOf(variable) >= 0;
+    }
+
+    /** The number of variables with a value in this context. */
+    public int size() {
+        return entries.length / 2;
+    }
+
+    int indexOf(ContextVar<?> variable) {
+        Object[] e = entries;
+        for (int i = 0; i < e.length; i += 2) {
+            if (e[i] == variable) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The value of {@code variable}, or {@code missing} when it has none here. */
+    Object lookup(ContextVar<?> variable, Object missing) {
+        int i = indexOf(variable);
+        return i < 0 ? missing : entries[i + 1];
+    }
+
+    /** Binds {@code variable} to {@code value}, or unbinds it when {@code value == missing}. */
+    void bind(ContextVar<?> variable, Object value, Object missing) {
+        Object[] e = entries;
+        int i = indexOf(variable);
+        if (value == missing) {
+            if (i < 0) {
+                return;
+            }
+            Object[] n = new Object[e.length - 2];
+            System.arraycopy(e, 0, n, 0, i);
+            System.arraycopy(e, i + 2, n, i, e.length - i - 2);
+            entries = n;
+        } else if (i < 0) {
+            Object[] n = java.util.Arrays.copyOf(e, e.length + 2);
+            n[e.length] = variable;
+            n[e.length + 1] = value;
+            entries = n;
+        } else {
+            Object[] n = e.clone();
+            n[i + 1] = value;
+            entries = n;
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("<Context");
+        for (int i = 0; i < entries.length; i += 2) {
+            b.append(i == 0 ? " " : ", ").append(((ContextVar<?>) entries[i]).name()).append('=').append(entries[i + 1]);
+        }
+        return b.append('>').toString();
+    }
+}

@@ -1,0 +1,834 @@
+package io.jasyncio;
+
+import io.jasyncio.engine.Engine;
+import io.jasyncio.engine.Engines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The event loop: asyncio's {@code BaseEventLoop} without networking (a later layer adds it).
+ *
+ * <p>One thread runs the loop; it runs ready callbacks and task steps one at a time, in FIFO order,
+ * and waits on a {@link Selector} when there is nothing to do. Timers fire in deadline order (equal
+ * deadlines in scheduling order). Other threads enter only through {@link
+ * #callSoonThreadsafe(Runnable)} (one thread-safe queue plus a selector wakeup).
+ *
+ * <p>Most programs never touch the loop: {@link Asyncio#run(Coroutine)} creates one, runs the main
+ * coroutine and closes it. Inside a task, {@link Asyncio#getRunningLoop()} returns it.
+ *
+ * <p>Not thread-safe except where a method says so. In debug mode, calling a loop method from
+ * another thread raises an error naming {@code callSoonThreadsafe}.
+ */
+public class EventLoop implements AutoCloseable {
+
+    /*
+     * Overview. One iteration (runOnce) is asyncio's _run_once:
+     *   1. drop cancelled timers (compact the heap when more than half of >100 are cancelled);
+     *   2. move thread-safe calls from the inbox to the ready queue;
+     *   3. wait on the selector: not at all when something is ready or the loop is stopping,
+     *      otherwise as long as the clock says (until the next timer, or until woken);
+     *   4. move thread-safe calls again, and the timers that are due, to the ready queue;
+     *   5. run exactly the entries that are ready now; entries they schedule run next iteration.
+     * Ready entries are Handles, or Tasks themselves for task steps (no allocation per step).
+     *
+     * Selector wakeup (callSoonThreadsafe): the caller enqueues, then wakes the selector unless a
+     * wakeup is already pending. The loop clears `wakeupPending` only after its select returned and
+     * before it drains the inbox, so an entry enqueued after the drain always finds the flag clear
+     * and wakes the next select; an entry enqueued before the clear is drained in this iteration.
+     */
+
+    private static final Logger LOG = System.getLogger("jasyncio");
+    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
+    final Clock clock;
+    final Engine engine;
+    /** Handles and Tasks ready to run, in order. */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    /** Scheduled timers, earliest first; may hold cancelled ones until purged. */
+    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    /** Cancelled timers still in the heap. */
+    private int cancelledTimers;
+    /** Tie-break for equal deadlines. */
+    private long timerSequence;
+    /** Calls from other threads, moved to the ready queue each iteration. */
+    private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final Selector selector;
+    /** Work outside the loop that will call back (executor jobs, wrapped futures); loop thread only. */
+    private int inFlight;
+
+    /** The thread running the loop, or null. */
+    private volatile Thread thread;
+    private boolean stopping;
+    private volatile boolean closed;
+
+    /** The task whose step is running, or null. */
+    Task<?> currentTask;
+    /** The context of the running task or callback, or null between them. */
+    Context currentContext;
+    /** Sentinel of the circular list of live tasks. */
+    private final Task<?> liveTasks;
+    private int liveTaskCount;
+
+    boolean debug;
+    private double slowCallbackDuration = 0.1;
+    private ExceptionHandler exceptionHandler;
+    private TaskFactory taskFactory;
+    private ExecutorService defaultExecutor;
+    private boolean executorShutdownCalled;
+    final Unretrieved unretrieved = new Unretrieved(this);
+    private final Set<AsyncCloseable> asyncgens = new LinkedHashSet<>();
+    private boolean asyncgensShutdownCalled;
+
+    /** A loop on the system clock. */
+    public EventLoop() {
+        this(Clock.system());
+    }
+
+    /** A loop on {@code clock} (a virtual clock in tests). */
+    public EventLoop(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.engine = Engines.current();
+        this.debug = Debug.enabledByEnvironment();
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the loop's selector", e);
+        }
+        this.liveTasks = new Task<>(this, () -> null, "<live tasks>", new Context());
+        liveTasks.prevLive = liveTasks.nextLive = liveTasks;
+    }
+
+    // ---- running ----
+
+    /** The loop running on the calling thread (or in the task running on it), or null. */
+    static EventLoop runningOnThisThread() {
+        return RUNNING.get();
+    }
+
+    /** Called at the start of a fiber body: makes the loop visible on the fiber's own thread. */
+    static EventLoop enterFiberThread(EventLoop loop) {
+        EventLoop previous = RUNNING.get();
+        if (previous != loop) {
+            RUNNING.set(loop);
+        }
+        return previous;
+    }
+
+    static void leaveFiberThread(EventLoop previous) {
+        if (RUNNING.get() != previous) {
+            RUNNING.set(previous);
+        }
+    }
+
+    /**
+     * Runs until {@link #stop()} is called. A stop requested before this call makes it run exactly
+     * one iteration.
+     *
+     * @throws IllegalStateException when the loop is closed or already running, or another loop runs
+     *     in this thread
+     */
+    public void runForever() {
+        checkClosed();
+        if (thread != null) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running");
+        }
+        thread = Thread.currentThread();
+        RUNNING.set(this);
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) {
+                    break;
+                }
+            }
+        } finally {
+            stopping = false;
+            RUNNING.remove();
+            thread = null;
+        }
+    }
+
+    /**
+     * Runs until {@code future} is done and returns its result (or throws its exception).
+     *
+     * @throws IllegalStateException "Event loop stopped before Future completed." when {@link
+     *     #stop()} was called first
+     */
+    public <T> T runUntilComplete(Future<T> future) {
+        checkClosed();
+        if (thread != null) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (future.loop != this) {
+            throw new IllegalArgumentException("The future belongs to a different loop than the one given as argument");
+        }
+        java.util.function.Consumer<Future<T>> stopWhenDone = f -> stop();
+        future.addDoneCallback(stopWhenDone);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopWhenDone);
+        }
+        if (!future.done()) {
+            throw new IllegalStateException("Event loop stopped before Future completed.");
+        }
+        return future.result();
+    }
+
+    /** Wraps {@code coroutine} in a task and runs until it is done; see {@link #runUntilComplete(Future)}. */
+    public <T> T runUntilComplete(Coroutine<T> coroutine) {
+        checkClosed();
+        return runUntilComplete(createTask(coroutine));
+    }
+
+    /** Like {@link #runUntilComplete(Coroutine)} for a coroutine without a result. */
+    public void runUntilComplete(VoidCoroutine coroutine) {
+        runUntilComplete(Coroutine.of(coroutine));
+    }
+
+    /** Stops the loop after the current iteration. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Whether the loop is running. Thread-safe. */
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** Whether {@link #close()} was called. Thread-safe. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks, reports tasks still pending and exceptions never
+     * retrieved to the exception handler, shuts down the default executor without waiting, and
+     * releases the selector. Idempotent.
+     *
+     * @throws IllegalStateException when the loop is running
+     */
+    @Override
+    public void close() {
+        if (isRunning()) {
+            throw new IllegalStateException("Cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        for (Task<?> t : allTasks()) {
+            callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!").future(t).build());
+        }
+        unretrieved.reportAll();
+        closed = true;
+        ready.clear();
+        timers.clear();
+        inbox.clear();
+        ExecutorService executor = defaultExecutor;
+        defaultExecutor = null;
+        if (executor != null) {
+            executor.shutdown();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "error closing the loop's selector", e);
+        }
+    }
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("Event loop is closed");
+        }
+    }
+
+    /** One iteration; see the overview. */
+    private void runOnce() {
+        purgeCancelledTimers();
+        drainInbox();
+        long wait;
+        if (!ready.isEmpty() || stopping) {
+            wait = 0;
+        } else {
+            long deadline = timers.isEmpty() ? Long.MAX_VALUE : timers.peek().whenNanos;
+            wait = clock.idleWait(deadline, inFlight > 0);
+        }
+        select(wait);
+        drainInbox();
+        unretrieved.pollCollected();
+
+        long now = clock.nanoTime();
+        TimerHandle t;
+        while ((t = timers.peek()) != null && t.whenNanos <= now) {
+            timers.poll();
+            t.scheduled = false;
+            if (t.cancelled) {
+                cancelledTimers--;
+            } else {
+                ready.add(t);
+            }
+        }
+
+        for (int n = ready.size(); n > 0; n--) {
+            Object entry = ready.poll();
+            if (debug) {
+                runTimed(entry);
+            } else if (entry instanceof Task<?> task) {
+                task.step();
+            } else {
+                ((Handle) entry).run();
+            }
+        }
+    }
+
+    private void runTimed(Object entry) {
+        long start = SystemClock.realNanos();
+        if (entry instanceof Task<?> task) {
+            task.step();
+        } else {
+            ((Handle) entry).run();
+        }
+        double took = (SystemClock.realNanos() - start) / 1e9;
+        if (took >= slowCallbackDuration) {
+            LOG.log(Level.WARNING, "Executing {0} took {1} seconds", entry, String.format("%.3f", took));
+        }
+    }
+
+    private void select(long waitNanos) {
+        try {
+            if (waitNanos == 0) {
+                if (!selector.keys().isEmpty()) {
+                    selector.selectNow();
+                }
+            } else if (waitNanos == Long.MAX_VALUE) {
+                selector.select();
+            } else {
+                selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the loop's selector failed", e);
+        }
+        wakeupPending.set(false);
+    }
+
+    private void drainInbox() {
+        Handle h;
+        while ((h = inbox.poll()) != null) {
+            ready.add(h);
+        }
+    }
+
+    private void purgeCancelledTimers() {
+        if (timers.size() > 100 && cancelledTimers * 2 > timers.size()) {
+            timers.removeIf(h -> {
+                if (h.cancelled) {
+                    h.scheduled = false;
+                    return true;
+                }
+                return false;
+            });
+            cancelledTimers = 0;
+        } else {
+            TimerHandle t;
+            while ((t = timers.peek()) != null && t.cancelled) {
+                timers.poll();
+                t.scheduled = false;
+                cancelledTimers--;
+            }
+        }
+    }
+
+    void timerCancelled() {
+        cancelledTimers++;
+    }
+
+    // ---- scheduling ----
+
+    /** The loop's time in seconds, on its clock; only differences are meaningful. */
+    public double time() {
+        return clock.nanoTime() / 1e9;
+    }
+
+    /** The loop's clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Schedules {@code callback} to run soon, after the callbacks already scheduled, in a copy of the current context. */
+    public Handle callSoon(Runnable callback) {
+        return callSoon(callback, null);
+    }
+
+    /** Like {@link #callSoon(Runnable)}, running the callback in {@code context} ({@code null}: a copy of the current one). */
+    public Handle callSoon(Runnable callback, Context context) {
+        checkClosed();
+        Objects.requireNonNull(callback, "callback");
+        if (debug) {
+            checkThread("callSoon");
+        }
+        Handle h = new Handle(this, callback, context != null ? context : Context.copyCurrent());
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * Schedules {@code callback} to run after {@code delay} seconds; zero or negative runs it as
+     * soon as possible (after the callbacks already ready).
+     *
+     * @throws IllegalArgumentException when {@code delay} is NaN
+     */
+    public TimerHandle callLater(double delay, Runnable callback) {
+        return callAtNanos(clock.nanoTime() + toNanos(delay, "delay"), callback, null);
+    }
+
+    /** Like {@link #callLater(double, Runnable)} with a {@link Duration}. */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        long nanos = delay.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) > 0 ? MAX_DELAY_NANOS : delay.toNanos();
+        return callAtNanos(clock.nanoTime() + nanos, callback, null);
+    }
+
+    /** Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}). */
+    public TimerHandle callAt(double when, Runnable callback) {
+        return callAt(when, callback, null);
+    }
+
+    /** Like {@link #callAt(double, Runnable)}, running in {@code context} ({@code null}: a copy of the current one). */
+    public TimerHandle callAt(double when, Runnable callback, Context context) {
+        if (Double.isNaN(when)) {
+            throw new IllegalArgumentException("callAt: when is NaN");
+        }
+        double nanos = when * 1e9;
+        long w = nanos >= MAX_DELAY_NANOS ? MAX_DELAY_NANOS : nanos <= -MAX_DELAY_NANOS ? -MAX_DELAY_NANOS : (long) nanos;
+        return callAtNanos(w, callback, context);
+    }
+
+    TimerHandle callAtNanos(long whenNanos, Runnable callback, Context context) {
+        checkClosed();
+        Objects.requireNonNull(callback, "callback");
+        if (debug) {
+            checkThread("callAt");
+        }
+        TimerHandle h = new TimerHandle(this, whenNanos, timerSequence++, callback,
+                context != null ? context : Context.copyCurrent());
+        timers.add(h);
+        return h;
+    }
+
+    static long toNanos(double seconds, String what) {
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException(what + " is NaN");
+        }
+        double n = seconds * 1e9;
+        if (n >= MAX_DELAY_NANOS) {
+            return MAX_DELAY_NANOS;
+        }
+        return n <= 0 ? 0 : (long) n;
+    }
+
+    /**
+     * Schedules {@code callback} from any thread and wakes the loop. The only loop method that other
+     * threads may call (besides {@link #isRunning()} and {@link #isClosed()}).
+     *
+     * @throws IllegalStateException when the loop is closed
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        return callSoonThreadsafe(callback, null);
+    }
+
+    /** Like {@link #callSoonThreadsafe(Runnable)}, running in {@code context} ({@code null}: a copy of the caller's). */
+    public Handle callSoonThreadsafe(Runnable callback, Context context) {
+        checkClosed();
+        Objects.requireNonNull(callback, "callback");
+        Handle h = new Handle(this, callback, context != null ? context : Context.copyCurrent());
+        post(h);
+        return h;
+    }
+
+    /** Enqueues from any thread and wakes the selector; silently dropped once the loop is closed. */
+    private void post(Handle h) {
+        if (closed) {
+            return;
+        }
+        inbox.add(h);
+        if (!wakeupPending.getAndSet(true)) {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Starts work outside the loop that will call back through the returned completer (from any
+     * thread). While such work is in flight a virtual clock does not jump ahead.
+     */
+    Completer beginInFlight() {
+        inFlight++;
+        return new Completer();
+    }
+
+    /** Delivers the result of in-flight work back on the loop thread, exactly once. */
+    final class Completer {
+        private final AtomicBoolean completed = new AtomicBoolean();
+
+        /** Runs {@code action} on the loop (any thread may call); the first call only. */
+        void complete(Runnable action) {
+            if (!completed.compareAndSet(false, true)) {
+                return;
+            }
+            post(new Handle(EventLoop.this, () -> {
+                inFlight--;
+                action.run();
+            }, new Context()));
+        }
+    }
+
+    /** Puts a task on the ready queue (a first step, a bare yield, or a wakeup). */
+    void readyTask(Task<?> task) {
+        ready.add(task);
+    }
+
+    private void checkThread(String method) {
+        Thread t = thread;
+        if (t != null && RUNNING.get() != this) {
+            throw new IllegalStateException("Non-thread-safe operation " + method + "() invoked on an event loop"
+                    + " other than the current one: use loop.callSoonThreadsafe(...) from other threads");
+        }
+    }
+
+    // ---- futures and tasks ----
+
+    /** A new pending future on this loop. */
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    /** Schedules {@code coroutine} as a task named {@code Task-N}; it starts when the loop next turns (unless the task factory starts it eagerly). */
+    public <T> Task<T> createTask(Coroutine<T> coroutine) {
+        return createTask(coroutine, null, null);
+    }
+
+    /** Like {@link #createTask(Coroutine)} with a name. */
+    public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+        return createTask(coroutine, name, null);
+    }
+
+    /**
+     * Schedules {@code coroutine} as a task.
+     *
+     * @param name the name, or {@code null} for {@code Task-N}
+     * @param context the context the task runs in, used as is (not copied); {@code null} for a copy
+     *     of the current context
+     */
+    public <T> Task<T> createTask(Coroutine<T> coroutine, String name, Context context) {
+        checkClosed();
+        Objects.requireNonNull(coroutine, "coroutine");
+        if (debug) {
+            checkThread("createTask");
+        }
+        TaskFactory factory = taskFactory;
+        if (factory != null) {
+            return factory.create(this, coroutine, name, context);
+        }
+        return newTask(coroutine, name, context, false);
+    }
+
+    /** Like {@link #createTask(Coroutine)} for a coroutine without a result. */
+    public Task<Void> createTask(VoidCoroutine coroutine) {
+        return createTask(Coroutine.of(coroutine), null, null);
+    }
+
+    /** Like {@link #createTask(Coroutine, String)} for a coroutine without a result. */
+    public Task<Void> createTask(VoidCoroutine coroutine, String name) {
+        return createTask(Coroutine.of(coroutine), name, null);
+    }
+
+    /**
+     * Creates a task directly, bypassing the task factory (what a factory calls). With
+     * {@code eagerStart} and a running loop, the first step runs now, inside this call, and a
+     * coroutine that finishes without suspending never gets scheduled (asyncio 3.12's eager tasks).
+     */
+    public <T> Task<T> newTask(Coroutine<T> coroutine, String name, Context context, boolean eagerStart) {
+        checkClosed();
+        Task<T> task = new Task<>(this, coroutine, name, context);
+        linkLive(task);
+        if (eagerStart && RUNNING.get() == this) {
+            task.eagerStart();
+        } else {
+            ready.add(task);
+        }
+        return task;
+    }
+
+    /** Makes {@code task} the current one and returns the previous (eager starts nest). */
+    Task<?> swapCurrentTask(Task<?> task) {
+        Task<?> previous = currentTask;
+        currentTask = task;
+        currentContext = task == null ? null : task.context;
+        return previous;
+    }
+
+    private void linkLive(Task<?> t) {
+        Task<?> head = liveTasks;
+        t.nextLive = head;
+        t.prevLive = head.prevLive;
+        head.prevLive.nextLive = t;
+        head.prevLive = t;
+        liveTaskCount++;
+    }
+
+    /** Called once a task is done: the loop stops holding it. */
+    void taskDone(Task<?> t) {
+        if (t.nextLive != null) {
+            t.prevLive.nextLive = t.nextLive;
+            t.nextLive.prevLive = t.prevLive;
+            t.nextLive = t.prevLive = null;
+            liveTaskCount--;
+        }
+    }
+
+    /** The tasks of this loop that are not done, in creation order. */
+    public Set<Task<?>> allTasks() {
+        Set<Task<?>> out = new LinkedHashSet<>(liveTaskCount * 2);
+        for (Task<?> t = liveTasks.nextLive; t != liveTasks; t = t.nextLive) {
+            if (!t.done()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** The task running now, or {@code null} (between tasks, or in a plain callback). */
+    public Task<?> currentTask() {
+        return currentTask;
+    }
+
+    /** Sets the factory {@link #createTask} uses; {@code null} restores the default. */
+    public void setTaskFactory(TaskFactory factory) {
+        this.taskFactory = factory;
+    }
+
+    /** The task factory, or {@code null} for the default. */
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
+    }
+
+    // ---- errors ----
+
+    /** Sets the handler for errors no one caught; {@code null} restores the default handler. */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    /** The custom exception handler, or {@code null} when the default one is in use. */
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /** Logs the report at ERROR on the {@code jasyncio} logger, with the exception's stack trace. */
+    public void defaultExceptionHandler(ExceptionContext context) {
+        StringBuilder text = new StringBuilder(context.toString());
+        if (context.handle() != null && context.handle().sourceTraceback != null) {
+            text.append("\nHandle created at:");
+            for (StackTraceElement e : context.handle().sourceTraceback) {
+                text.append("\n\tat ").append(e);
+            }
+        }
+        Future<?> f = context.future();
+        if (f != null && f.sourceTraceback != null) {
+            text.append("\nObject created at:");
+            for (StackTraceElement e : f.sourceTraceback) {
+                text.append("\n\tat ").append(e);
+            }
+        }
+        LOG.log(Level.ERROR, text.toString(), context.exception());
+    }
+
+    /**
+     * Reports an error to the exception handler (the default one if none is set). An error thrown
+     * by a custom handler is reported by the default handler; the loop goes on either way.
+     */
+    public void callExceptionHandler(ExceptionContext context) {
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            try {
+                defaultExceptionHandler(context);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Exception in default exception handler", e);
+            }
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
+                    .exception(e).put("context", context).build());
+        }
+    }
+
+    // ---- debug ----
+
+    /** Whether debug mode is on (also {@code JASYNCIO_DEBUG=1} or {@code -Djasyncio.debug=true}). */
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /**
+     * Turns debug mode on or off: slow callbacks and steps are logged, handles, futures and tasks
+     * record where they were created, and loop methods check they are called on the loop's thread.
+     */
+    public void setDebug(boolean enabled) {
+        this.debug = enabled;
+    }
+
+    /** The duration in seconds above which debug mode logs a callback or step (default 0.1). */
+    public double getSlowCallbackDuration() {
+        return slowCallbackDuration;
+    }
+
+    /** Sets the slow-callback threshold in seconds. */
+    public void setSlowCallbackDuration(double seconds) {
+        if (!(seconds >= 0)) {
+            throw new IllegalArgumentException("slowCallbackDuration must be >= 0, got " + seconds);
+        }
+        this.slowCallbackDuration = seconds;
+    }
+
+    // ---- executors ----
+
+    /**
+     * Runs {@code function} on {@code executor} ({@code null}: the default executor) in a copy of the
+     * current context, and returns a future of its result. Cancelling the future interrupts the
+     * worker thread; a function that ignores interrupts runs on, but its result is dropped.
+     *
+     * @throws IllegalStateException when the default executor was shut down
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> function) {
+        checkClosed();
+        Objects.requireNonNull(function, "function");
+        Executor ex = executor != null ? executor : defaultExecutor();
+        return Interop.runInExecutor(this, ex, function, Context.copyCurrent());
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (executorShutdownCalled) {
+            throw new IllegalStateException("Executor shutdown has been called");
+        }
+        ExecutorService ex = defaultExecutor;
+        if (ex == null) {
+            defaultExecutor = ex = DefaultExecutor.create();
+        }
+        return ex;
+    }
+
+    /** Replaces the default executor used by {@code runInExecutor(null, ...)} and {@code toThread}. */
+    public void setDefaultExecutor(ExecutorService executor) {
+        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /** Shuts the default executor down and waits (suspending) up to 300 seconds for its threads. */
+    public void shutdownDefaultExecutor() {
+        shutdownDefaultExecutor(300);
+    }
+
+    /**
+     * Shuts the default executor down and suspends until its jobs end, at most {@code timeout}
+     * seconds ({@code <= 0}: do not wait); later {@code runInExecutor(null, ...)} calls fail.
+     * Must be called from a task.
+     */
+    public void shutdownDefaultExecutor(double timeout) {
+        executorShutdownCalled = true;
+        ExecutorService ex = defaultExecutor;
+        if (ex == null) {
+            return;
+        }
+        Task.current("shutdownDefaultExecutor()");
+        Future<Boolean> done = createFuture();
+        Completer completer = beginInFlight();
+        ex.shutdown();
+        long waitNanos = toNanos(timeout, "timeout");
+        Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
+            boolean terminated;
+            try {
+                terminated = ex.awaitTermination(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                terminated = false;
+            }
+            boolean t = terminated;
+            completer.complete(() -> done.setResult(t));
+        });
+        if (!done.await()) {
+            LOG.log(Level.WARNING, "The default executor did not finish joining its threads within {0} seconds", timeout);
+        }
+        defaultExecutor = null;
+    }
+
+    // ---- async generators ----
+
+    /** Registers a live async generator, to be closed by {@link #shutdownAsyncgens()}. */
+    public void registerAsyncgen(AsyncCloseable generator) {
+        if (asyncgensShutdownCalled && debug) {
+            LOG.log(Level.WARNING, "asynchronous generator {0} was scheduled after shutdownAsyncgens() call", generator);
+        }
+        asyncgens.add(generator);
+    }
+
+    /** Forgets a generator that finished or was closed. */
+    public void unregisterAsyncgen(AsyncCloseable generator) {
+        asyncgens.remove(generator);
+    }
+
+    /**
+     * Closes every registered async generator concurrently and suspends until all are closed;
+     * errors go to the exception handler. Must be called from a task.
+     */
+    public void shutdownAsyncgens() {
+        asyncgensShutdownCalled = true;
+        if (asyncgens.isEmpty()) {
+            return;
+        }
+        List<AsyncCloseable> gens = new ArrayList<>(asyncgens);
+        asyncgens.clear();
+        List<Task<Void>> closing = new ArrayList<>();
+        for (AsyncCloseable g : gens) {
+            closing.add(createTask(g::aclose));
+        }
+        for (int i = 0; i < gens.size(); i++) {
+            Task<Void> t = closing.get(i);
+            try {
+                t.await();
+            } catch (CancelledError e) {
+                throw e;
+            } catch (Throwable e) {
+                callExceptionHandler(ExceptionContext.builder("an error occurred during closing of asynchronous generator "
+                        + gens.get(i)).exception(e).put("asyncgen", gens.get(i)).build());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<EventLoop running=" + isRunning() + " closed=" + closed + " debug=" + debug + ">";
+    }
+}

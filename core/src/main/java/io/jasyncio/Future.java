@@ -1,0 +1,375 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A result that will be available later: asyncio's {@code Future}.
+ *
+ * <p>A future belongs to one loop and is not thread-safe: complete it on its loop (from another
+ * thread use {@link EventLoop#callSoonThreadsafe(Runnable)}). Done callbacks are never run inline:
+ * completing the future, or adding a callback to a done one, schedules each callback with
+ * {@code callSoon} in registration order.
+ *
+ * <pre>{@code
+ * Future<String> fut = getRunningLoop().createFuture();
+ * createTask(() -> { sleep(1); fut.setResult("Done!"); });
+ * String result = fut.await();            // suspends this task until the result is set
+ * }</pre>
+ *
+ * <p>States: pending, then exactly one of finished-with-result, finished-with-exception or
+ * cancelled. An exception that nobody retrieves (through {@link #result()}, {@link #exception()}
+ * or {@link #await()}) is reported to the loop's exception handler when the future is garbage
+ * collected or at the latest when the loop closes.
+ *
+ * @param <T> the result type
+ */
+public class Future<T> {
+
+    /*
+     * Overview. `state` moves once from PENDING to CANCELLED or FINISHED. Callbacks are kept in
+     * `callback0` plus an overflow list (most futures have exactly one: the awaiting task). An
+     * entry is either a Task (awaiting this future: on completion the task is put on the ready
+     * queue, which is asyncio's __wakeup) or a DoneCallback (user callback with its context, run by
+     * a Handle). Keeping tasks as bare entries saves a Handle allocation per await.
+     */
+
+    static final int PENDING = 0, CANCELLED = 1, FINISHED = 2;
+
+    final EventLoop loop;
+    /** PENDING, CANCELLED or FINISHED. */
+    int state = PENDING;
+    /** The result, once FINISHED without exception. */
+    private T result;
+    /** The exception, once FINISHED with one. */
+    private Throwable exception;
+    /** The message given to cancel(msg), or null. */
+    String cancelMessage;
+    /** The CancelledError that ended a task, handed once to the first awaiter (asyncio's chaining). */
+    CancelledError cancelledExc;
+    /** The first done callback (Task or DoneCallback), or null. */
+    private Object callback0;
+    /** Further done callbacks, or null. */
+    private ArrayList<Object> callbacks;
+    /** Set while an exception is unretrieved; reported if it is still set when collected or at close. */
+    private Unretrieved.Report unretrieved;
+    /** Where the future was created, in debug mode; otherwise null. */
+    final StackTraceElement[] sourceTraceback;
+
+    /** A future on the running loop. Prefer {@link EventLoop#createFuture()}. */
+    public Future() {
+        this(Asyncio.getRunningLoop());
+    }
+
+    /** A future on {@code loop}. */
+    public Future(EventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.sourceTraceback = loop.debug ? Debug.creationSite() : null;
+    }
+
+    /** The loop this future belongs to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Whether the future has a result, an exception, or was cancelled. */
+    public boolean done() {
+        return state != PENDING;
+    }
+
+    /** Whether the future was cancelled. */
+    public boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * The result.
+     *
+     * @throws CancelledError when the future was cancelled
+     * @throws InvalidStateError when it is still pending
+     * @throws Throwable the future's exception itself, unwrapped, when it has one (checked
+     *     exceptions too; see docs/adr/0003-checked-exceptions.md)
+     */
+    public T result() {
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+        if (state != FINISHED) {
+            throw new InvalidStateError("Result is not ready: " + this);
+        }
+        markRetrieved();
+        if (exception != null) {
+            throw Throwables.sneaky(exception);
+        }
+        return result;
+    }
+
+    /**
+     * The exception the future finished with, or {@code null} if it has a result.
+     *
+     * @throws CancelledError when the future was cancelled
+     * @throws InvalidStateError when it is still pending
+     */
+    public Throwable exception() {
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+        if (state != FINISHED) {
+            throw new InvalidStateError("Exception is not set: " + this);
+        }
+        markRetrieved();
+        return exception;
+    }
+
+    /**
+     * Suspends the calling task until the future is done, then returns its result or throws its
+     * exception (the very object that was set). Returns at once, without suspending, when the
+     * future is already done.
+     *
+     * @throws CancelledError when the future is cancelled, or the calling task is cancelled while
+     *     waiting
+     * @throws IllegalStateException when not called from a task of this future's loop
+     */
+    public T await() {
+        if (state == PENDING) {
+            Task.current("Future.await()").awaitFuture(this);
+        }
+        return result();
+    }
+
+    /**
+     * Sets the result and schedules the done callbacks.
+     *
+     * @throws InvalidStateError when the future is already done
+     */
+    public void setResult(T value) {
+        if (state != PENDING) {
+            throw new InvalidStateError("invalid state: " + this + " is already done");
+        }
+        completeResult(value);
+    }
+
+    /**
+     * Sets the exception and schedules the done callbacks.
+     *
+     * @throws InvalidStateError when the future is already done
+     */
+    public void setException(Throwable e) {
+        Objects.requireNonNull(e, "exception");
+        if (state != PENDING) {
+            throw new InvalidStateError("invalid state: " + this + " is already done");
+        }
+        completeException(e);
+    }
+
+    /** Cancels the future without a message; see {@link #cancel(String)}. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future and schedules the done callbacks. Returns {@code false} when it was
+     * already done. Awaiters get a {@link CancelledError} carrying {@code msg}.
+     */
+    public boolean cancel(String msg) {
+        if (state != PENDING) {
+            return false;
+        }
+        completeCancel(msg);
+        return true;
+    }
+
+    /**
+     * Adds a callback run (via {@code callSoon}, never inline) with this future once it is done,
+     * in the current context.
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> callback) {
+        addDoneCallback(callback, Context.copyCurrent());
+    }
+
+    /** Adds a done callback that runs in {@code context}. */
+    public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+        Objects.requireNonNull(callback, "callback");
+        DoneCallback<T> entry = new DoneCallback<>(callback, context);
+        if (state != PENDING) {
+            schedule(entry);
+        } else {
+            addEntry(entry);
+        }
+    }
+
+    /** Removes every registration of {@code callback}; returns how many there were. */
+    public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        int removed = 0;
+        if (callback0 instanceof DoneCallback<?> d && d.fn == callback) {
+            callback0 = null;
+            removed++;
+        }
+        if (callbacks != null) {
+            int before = callbacks.size();
+            callbacks.removeIf(e -> e instanceof DoneCallback<?> d && d.fn == callback);
+            removed += before - callbacks.size();
+        }
+        return removed;
+    }
+
+    /**
+     * A {@link CompletableFuture} that completes with this future: same result, same exception,
+     * cancelled when this is cancelled. Cancelling it cancels this future (on its loop, thread-safely).
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        Interop.bridge(this, cf);
+        return cf;
+    }
+
+    // ---- completion (internal; Task overrides the public setters to refuse them) ----
+
+    final void completeResult(T value) {
+        result = value;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    final void completeException(Throwable e) {
+        exception = e;
+        state = FINISHED;
+        if (!(e instanceof CancelledError)) {
+            unretrieved = loop.unretrieved.track(this, e);
+        }
+        scheduleCallbacks();
+    }
+
+    final void completeCancel(String msg) {
+        cancelMessage = msg;
+        state = CANCELLED;
+        scheduleCallbacks();
+    }
+
+    /** Asyncio's _make_cancelled_error: the saved error once, then new ones with the message. */
+    CancelledError makeCancelledError() {
+        CancelledError saved = cancelledExc;
+        if (saved != null) {
+            cancelledExc = null;
+            return saved;
+        }
+        return new CancelledError(cancelMessage);
+    }
+
+    /** Marks an exception as retrieved, so that it is not reported as lost. */
+    final void markRetrieved() {
+        Unretrieved.Report r = unretrieved;
+        if (r != null) {
+            unretrieved = null;
+            r.retrieved();
+        }
+    }
+
+    /** Exception without marking it retrieved, for introspection (toString, reports). */
+    final Throwable peekException() {
+        return exception;
+    }
+
+    final T peekResult() {
+        return result;
+    }
+
+    /** Registers a task to be put on the ready queue when this future is done. */
+    final void addWaiter(Task<?> task) {
+        addEntry(task);
+    }
+
+    private void addEntry(Object entry) {
+        if (callback0 == null && callbacks == null) {
+            callback0 = entry;
+        } else {
+            if (callbacks == null) {
+                callbacks = new ArrayList<>(4);
+            }
+            callbacks.add(entry);
+        }
+    }
+
+    private void scheduleCallbacks() {
+        Object first = callback0;
+        ArrayList<Object> rest = callbacks;
+        callback0 = null;
+        callbacks = null;
+        if (first != null) {
+            schedule(first);
+        }
+        if (rest != null) {
+            for (Object entry : rest) {
+                schedule(entry);
+            }
+        }
+    }
+
+    private void schedule(Object entry) {
+        if (entry instanceof Task<?> t) {
+            loop.readyTask(t);
+        } else {
+            @SuppressWarnings("unchecked")
+            DoneCallback<T> d = (DoneCallback<T>) entry;
+            loop.callSoon(() -> d.fn.accept(this), d.context);
+        }
+    }
+
+    int callbackCount() {
+        return (callback0 != null ? 1 : 0) + (callbacks != null ? callbacks.size() : 0);
+    }
+
+    /** A user's done callback and the context it runs in. */
+    private record DoneCallback<T>(Consumer<? super Future<T>> fn, Context context) {}
+
+    String stateName() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            default -> "finished";
+        };
+    }
+
+    /** asyncio's repr: {@code <Future pending cb=[2]>}, {@code <Future finished result='x'>}. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("<").append(getClass().getSimpleName()).append(' ').append(stateName());
+        describeTo(b);
+        return b.append('>').toString();
+    }
+
+    void describeTo(StringBuilder b) {
+        if (state == FINISHED) {
+            if (exception != null) {
+                b.append(" exception=").append(exception);
+            } else {
+                b.append(" result=").append(repr(result));
+            }
+        }
+        int n = callbackCount();
+        if (n > 0) {
+            b.append(" cb=[").append(n).append(']');
+        }
+        if (sourceTraceback != null && sourceTraceback.length > 0) {
+            b.append(" created at ").append(sourceTraceback[0]);
+        }
+    }
+
+    static String repr(Object value) {
+        if (value instanceof String s) {
+            String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
+            return "'" + shown + "'";
+        }
+        return String.valueOf(value);
+    }
+
+    /** For CompletableFuture interop: the Java exception that mirrors a cancellation. */
+    static CancellationException toJava(CancelledError e) {
+        CancellationException c = new CancellationException(e.getMessage());
+        c.initCause(e);
+        return c;
+    }
+}

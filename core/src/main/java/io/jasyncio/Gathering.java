@@ -1,0 +1,138 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The future returned by gather: asyncio's {@code _GatheringFuture}.
+ *
+ * <p>Results come in argument order. Without {@code returnExceptions} the first child failure (or
+ * a child's own cancellation, as a {@link CancelledError} exception) completes this future at once
+ * and the other children keep running. Cancelling this future cancels every child that is not done;
+ * it then completes with a CancelledError once all children are done.
+ */
+final class Gathering extends Future<List<Object>> {
+    private final List<Future<?>> children;
+    private final boolean returnExceptions;
+    private int finished;
+    private final int distinct;
+    private boolean cancelRequested;
+
+    private Gathering(EventLoop loop, List<Future<?>> children, int distinct, boolean returnExceptions) {
+        super(loop);
+        this.children = children;
+        this.distinct = distinct;
+        this.returnExceptions = returnExceptions;
+    }
+
+    /** Builds the gathering future over futures and coroutines (wrapped in tasks); duplicates are awaited once. */
+    static Gathering of(EventLoop loop, List<?> awaitables, boolean returnExceptions) {
+        Map<Object, Future<?>> seen = new IdentityHashMap<>();
+        List<Future<?>> children = new ArrayList<>(awaitables.size());
+        List<Future<?>> alreadyDone = new ArrayList<>();
+        for (Object aw : awaitables) {
+            Future<?> f = seen.get(aw);
+            if (f == null) {
+                f = ensureFuture(loop, aw);
+                seen.put(aw, f);
+                if (f.done()) {
+                    alreadyDone.add(f);
+                }
+            }
+            children.add(f);
+        }
+        Gathering outer = new Gathering(loop, children, seen.size(), returnExceptions);
+        if (children.isEmpty()) {
+            outer.completeResult(new ArrayList<>());
+            return outer;
+        }
+        for (Future<?> f : seen.values()) {
+            if (!f.done()) {
+                f.addDoneCallback(outer::childDone);
+            }
+        }
+        for (Future<?> f : alreadyDone) {
+            outer.childDone(f);
+        }
+        return outer;
+    }
+
+    static Future<?> ensureFuture(EventLoop loop, Object aw) {
+        if (aw instanceof Future<?> f) {
+            if (f.loop != loop) {
+                throw new IllegalArgumentException("gather: " + f + " belongs to a different loop");
+            }
+            return f;
+        }
+        if (aw instanceof Coroutine<?> c) {
+            return loop.createTask(c);
+        }
+        if (aw instanceof VoidCoroutine v) {
+            return loop.createTask(v);
+        }
+        throw new IllegalArgumentException("gather: expected a Future, Task or Coroutine, got " + aw);
+    }
+
+    private void childDone(Future<?> child) {
+        finished++;
+        if (done()) {
+            if (!child.cancelled()) {
+                child.markRetrieved();
+            }
+            return;
+        }
+        if (!returnExceptions) {
+            if (child.cancelled()) {
+                completeException(child.makeCancelledError());
+                return;
+            }
+            if (child.peekException() != null) {
+                child.markRetrieved();
+                completeException(child.peekException());
+                return;
+            }
+        }
+        if (finished == distinct) {
+            List<Object> results = new ArrayList<>(children.size());
+            for (Future<?> f : children) {
+                if (f.cancelled()) {
+                    results.add(new CancelledError(f.cancelMessage));
+                } else if (f.peekException() != null) {
+                    f.markRetrieved();
+                    results.add(f.peekException());
+                } else {
+                    results.add(f.peekResult());
+                }
+            }
+            if (cancelRequested) {
+                completeException(child.makeCancelledError());
+            } else {
+                completeResult(results);
+            }
+        }
+    }
+
+    @Override
+    public boolean cancel(String msg) {
+        if (done()) {
+            return false;
+        }
+        boolean any = false;
+        for (Future<?> child : children) {
+            if (child.cancel(msg)) {
+                any = true;
+            }
+        }
+        if (any) {
+            cancelRequested = true;
+        }
+        return any;
+    }
+
+    @Override
+    public void setResult(List<Object> value) {
+        throw new UnsupportedOperationException("gather's future is completed by its children");
+    }
+}

@@ -1,0 +1,101 @@
+package io.jasyncio;
+
+/**
+ * A callback scheduled on the loop by {@link EventLoop#callSoon(Runnable)}: asyncio's
+ * {@code Handle}. {@link #cancel()} before it runs and it never runs.
+ *
+ * <p>The callback runs in the {@link Context} captured when it was scheduled. An exception it
+ * throws goes to the loop's exception handler ("Exception in callback ...") and the loop goes on.
+ */
+public class Handle {
+    final EventLoop loop;
+    /** The callback; cleared on cancel so that a cancelled handle holds nothing alive. */
+    Runnable callback;
+    /** The context the callback runs in. */
+    final Context context;
+    /** Whether {@link #cancel()} was called. */
+    boolean cancelled;
+    /** Where the handle was created, in debug mode; otherwise null. */
+    final StackTraceElement[] sourceTraceback;
+    /** The callback's description, kept for toString after cancel clears it. */
+    private String description;
+
+    Handle(EventLoop loop, Runnable callback, Context context) {
+        this.loop = loop;
+        this.callback = callback;
+        this.context = context;
+        this.sourceTraceback = loop.debug ? Debug.creationSite() : null;
+    }
+
+    /** Prevents the callback from running; no effect once it ran or was cancelled. */
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            if (loop.debug) {
+                description = describe(callback);
+            }
+            callback = null;
+        }
+    }
+
+    /** Whether {@link #cancel()} was called. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /** The context the callback runs in. */
+    public Context getContext() {
+        return context;
+    }
+
+    /** Runs the callback in its context, reporting what it throws to the exception handler. */
+    void run() {
+        Runnable cb = callback;
+        if (cb == null) {
+            return;
+        }
+        Context previous = loop.currentContext;
+        loop.currentContext = context;
+        try {
+            cb.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describe(cb))
+                    .exception(e).handle(this).build());
+        } finally {
+            loop.currentContext = previous;
+        }
+    }
+
+    static String describe(Runnable cb) {
+        if (cb == null) {
+            return "<none>";
+        }
+        String s = cb.toString();
+        // A lambda's default toString is Outer$$Lambda/0x...@hash: keep the readable part.
+        int lambda = s.indexOf("$$Lambda");
+        return lambda > 0 ? s.substring(0, lambda) + "$$Lambda" : s;
+    }
+
+    String state() {
+        return cancelled ? "cancelled" : "";
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("<").append(getClass().getSimpleName());
+        if (cancelled) {
+            b.append(" cancelled");
+            if (description != null) {
+                b.append(' ').append(description);
+            }
+        } else {
+            b.append(' ').append(describe(callback));
+        }
+        if (sourceTraceback != null && sourceTraceback.length > 0) {
+            b.append(" created at ").append(sourceTraceback[0]);
+        }
+        return b.append('>').toString();
+    }
+}

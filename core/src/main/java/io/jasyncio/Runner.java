@@ -1,0 +1,138 @@
+package io.jasyncio;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs coroutines on one loop and cleans it up: asyncio's {@code Runner} (3.11).
+ *
+ * <pre>{@code
+ * try (Runner runner = new Runner()) {
+ *     runner.run(() -> setUp());
+ *     runner.run(() -> serve());
+ * }
+ * }</pre>
+ *
+ * <p>The loop is created on the first {@link #run}. {@link #close()} cancels the tasks still alive
+ * and waits for their cleanup, reports their errors, closes async generators, shuts down the
+ * default executor and closes the loop. Not thread-safe; a runner is used from one thread.
+ */
+public final class Runner implements AutoCloseable {
+    private final Boolean debug;
+    private final Supplier<? extends EventLoop> loopFactory;
+    private EventLoop loop;
+    private boolean closed;
+
+    /** A runner with a new default loop; debug mode as the environment says. */
+    public Runner() {
+        this(null, null);
+    }
+
+    /**
+     * A runner.
+     *
+     * @param debug debug mode, or {@code null} for the environment's default
+     * @param loopFactory creates the loop ({@code null}: {@code new EventLoop()}); the way to use
+     *     another loop implementation or a virtual clock
+     */
+    public Runner(Boolean debug, Supplier<? extends EventLoop> loopFactory) {
+        this.debug = debug;
+        this.loopFactory = loopFactory != null ? loopFactory : EventLoop::new;
+    }
+
+    /** The runner's loop, created if needed. */
+    public EventLoop getLoop() {
+        lazyInit();
+        return loop;
+    }
+
+    /**
+     * Runs {@code coroutine} as the main task until it is done and returns its result (or throws
+     * its exception).
+     *
+     * @throws IllegalStateException when called from a running loop, or after {@link #close()}
+     */
+    public <T> T run(Coroutine<T> coroutine) {
+        return run(coroutine, null);
+    }
+
+    /** Like {@link #run(Coroutine)}, running the main task in {@code context} ({@code null}: a copy of the current one). */
+    public <T> T run(Coroutine<T> coroutine, Context context) {
+        if (EventLoop.runningOnThisThread() != null) {
+            throw new IllegalStateException("Runner.run() cannot be called from a running event loop:"
+                    + " in a task, call the coroutine directly or use createTask(...)");
+        }
+        lazyInit();
+        Task<T> task = loop.createTask(coroutine, null, context);
+        return loop.runUntilComplete(task);
+    }
+
+    /** Like {@link #run(Coroutine)} for a coroutine without a result. */
+    public void run(VoidCoroutine coroutine) {
+        run(Coroutine.of(coroutine), null);
+    }
+
+    private void lazyInit() {
+        if (closed) {
+            throw new IllegalStateException("Runner is closed");
+        }
+        if (loop == null) {
+            loop = loopFactory.get();
+            if (debug != null) {
+                loop.setDebug(debug);
+            }
+        }
+    }
+
+    /** Cancels remaining tasks and waits for them, then shuts everything down and closes the loop. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        EventLoop l = loop;
+        if (l == null || l.isClosed()) {
+            return;
+        }
+        try {
+            cancelAllTasks(l);
+            l.runUntilComplete(Coroutine.of(l::shutdownAsyncgens));
+            l.runUntilComplete(Coroutine.of(l::shutdownDefaultExecutor));
+        } finally {
+            l.close();
+        }
+    }
+
+    private static void cancelAllTasks(EventLoop loop) {
+        List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
+        if (tasks.isEmpty()) {
+            return;
+        }
+        for (Task<?> t : tasks) {
+            t.cancel();
+        }
+        loop.runUntilComplete(Gathering.of(loop, tasks, true));
+        for (Task<?> t : tasks) {
+            if (t.cancelled()) {
+                continue;
+            }
+            Throwable e = t.exception();
+            if (e != null) {
+                loop.callExceptionHandler(ExceptionContext.builder("unhandled exception during Asyncio.run() shutdown")
+                        .exception(e).future(t).build());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<Runner " + (closed ? "closed" : loop == null ? "created" : "initialized") + ">";
+    }
+
+    static void logIgnored(String message, Throwable e) {
+        System.getLogger("jasyncio").log(Level.WARNING, message, e);
+    }
+}

@@ -1,0 +1,27 @@
+package io.jasyncio.engine;
+
+/**
+ * A way to run coroutine bodies that can suspend from any frame.
+ *
+ * <p>Two implementations exist with identical semantics: {@code continuation}, on the JDK's
+ * internal {@code jdk.internal.vm.Continuation} (about 100 ns for a suspend plus resume), and
+ * {@code portable}, on public virtual threads handing control back and forth with the loop thread
+ * (about ten times slower, but it needs no JVM flag). {@link Engines#current()} picks one.
+ */
+public interface Engine {
+
+    /** {@code "continuation"} or {@code "portable"}. */
+    String name();
+
+    /** A new fiber that will run {@code body} when first resumed. */
+    Fiber newFiber(Runnable body, String name);
+
+    /**
+     * Suspends the fiber running on the calling thread; returns when it is resumed.
+     *
+     * @throws PinnedStackError when the JVM cannot suspend the current stack (a native frame or a
+     *     class initializer is on it)
+     * @throws IllegalStateException when the caller is not inside a fiber of this engine
+     */
+    void suspend();
+}
