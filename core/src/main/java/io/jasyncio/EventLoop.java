@@ -392,6 +392,11 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
+    /** callSoon for jasyncio's own callbacks: no context copy, no checks. */
+    void callSoonInternal(Runnable callback) {
+        ready.add(new Handle(this, callback, null));
+    }
+
     /**
      * Schedules {@code callback} to run after {@code delay} seconds; zero or negative runs it as
      * soon as possible (after the callbacks already ready).

@@ -34,7 +34,8 @@ public class Future<T> {
      * `callback0` plus an overflow list (most futures have exactly one: the awaiting task). An
      * entry is either a Task (awaiting this future: on completion the task is put on the ready
      * queue, which is asyncio's __wakeup) or a DoneCallback (user callback with its context, run by
-     * a Handle). Keeping tasks as bare entries saves a Handle allocation per await.
+     * a Handle), or a bare Consumer (jasyncio-internal callback, run without a context of its own).
+     * Keeping tasks as bare entries saves a Handle allocation per await.
      */
 
     static final int PENDING = 0, CANCELLED = 1, FINISHED = 2;
@@ -277,6 +278,18 @@ public class Future<T> {
         return result;
     }
 
+    /**
+     * Adds a jasyncio-internal done callback: no context is captured and it cannot be removed
+     * (gather, bridges). Scheduled with callSoon like any other.
+     */
+    final void addInternalCallback(Consumer<Future<T>> callback) {
+        if (state != PENDING) {
+            schedule(callback);
+        } else {
+            addEntry(callback);
+        }
+    }
+
     /** Registers a task to be put on the ready queue when this future is done. */
     final void addWaiter(Task<?> task) {
         addEntry(task);
@@ -311,6 +324,10 @@ public class Future<T> {
     private void schedule(Object entry) {
         if (entry instanceof Task<?> t) {
             loop.readyTask(t);
+        } else if (entry instanceof Consumer<?> internal) {
+            @SuppressWarnings("unchecked")
+            Consumer<Future<T>> c = (Consumer<Future<T>>) internal;
+            loop.callSoonInternal(() -> c.accept(this));
         } else {
             @SuppressWarnings("unchecked")
             DoneCallback<T> d = (DoneCallback<T>) entry;

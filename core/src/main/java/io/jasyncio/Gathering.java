@@ -29,7 +29,7 @@ final class Gathering extends Future<List<Object>> {
 
     /** Builds the gathering future over futures and coroutines (wrapped in tasks); duplicates are awaited once. */
     static Gathering of(EventLoop loop, List<?> awaitables, boolean returnExceptions) {
-        Map<Object, Future<?>> seen = new IdentityHashMap<>();
+        Map<Object, Future<?>> seen = new IdentityHashMap<>(awaitables.size());
         List<Future<?>> children = new ArrayList<>(awaitables.size());
         List<Future<?>> alreadyDone = new ArrayList<>();
         for (Object aw : awaitables) {
@@ -50,13 +50,18 @@ final class Gathering extends Future<List<Object>> {
         }
         for (Future<?> f : seen.values()) {
             if (!f.done()) {
-                f.addDoneCallback(outer::childDone);
+                addChildCallback(f, outer);
             }
         }
         for (Future<?> f : alreadyDone) {
             outer.childDone(f);
         }
         return outer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addChildCallback(Future<T> child, Gathering outer) {
+        child.addInternalCallback(outer::childDone);
     }
 
     static Future<?> ensureFuture(EventLoop loop, Object aw) {

@@ -11,7 +11,7 @@ public class Handle {
     final EventLoop loop;
     /** The callback; cleared on cancel so that a cancelled handle holds nothing alive. */
     Runnable callback;
-    /** The context the callback runs in. */
+    /** The context the callback runs in; null for jasyncio's internal callbacks. */
     final Context context;
     /** Whether {@link #cancel()} was called. */
     boolean cancelled;
@@ -55,7 +55,9 @@ public class Handle {
             return;
         }
         Context previous = loop.currentContext;
-        loop.currentContext = context;
+        if (context != null) {
+            loop.currentContext = context;
+        }
         try {
             cb.run();
         } catch (VirtualMachineError e) {

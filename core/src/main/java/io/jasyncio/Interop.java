@@ -59,7 +59,7 @@ final class Interop {
 
     /** Completes {@code cf} with {@code future}, and cancels {@code future} (on its loop) if {@code cf} is cancelled. */
     static <T> void bridge(Future<T> future, CompletableFuture<T> cf) {
-        future.addDoneCallback(f -> {
+        future.addInternalCallback(f -> {
             if (f.cancelled()) {
                 cf.cancel(false);
             } else if (f.peekException() != null) {

@@ -41,11 +41,16 @@ public class Task<T> extends Future<T> {
 
     private static final AtomicLong NAME_COUNTER = new AtomicLong();
 
-    private final Coroutine<T> coro;
-    private final Fiber fiber;
+    /** The coroutine; dropped once the task is done. */
+    private Coroutine<T> coro;
+    /** The task's stack; dropped once the task is done, so a finished task holds no stack. */
+    private Fiber fiber;
     /** The context every step runs in. */
     final Context context;
+    /** The name, or null until first asked for when it is the default Task-N (built lazily: spawning is hot). */
     private String name;
+    /** N of the default name Task-N. */
+    private final long number;
     /** The future this task is suspended on, or null. */
     private Future<?> futWaiter;
     /** A cancel request not yet delivered. */
@@ -60,9 +65,10 @@ public class Task<T> extends Future<T> {
     Task(EventLoop loop, Coroutine<T> coro, String name, Context context) {
         super(loop);
         this.coro = coro;
-        this.name = name != null ? name : "Task-" + NAME_COUNTER.incrementAndGet();
+        this.name = name;
+        this.number = name == null ? NAME_COUNTER.incrementAndGet() : 0;
         this.context = context != null ? context : Context.copyCurrent();
-        this.fiber = loop.engine.newFiber(this::body, this.name);
+        this.fiber = loop.engine.newFiber(this::body, name);
     }
 
     /** The task running on the calling thread's loop, or an error naming {@code method}. */
@@ -173,6 +179,8 @@ public class Task<T> extends Future<T> {
         } finally {
             loop.swapCurrentTask(previous);
             if (state != PENDING) {
+                fiber = null;
+                coro = null;
                 loop.taskDone(this);
             }
         }
@@ -187,7 +195,11 @@ public class Task<T> extends Future<T> {
 
     /** The task's name ({@code Task-N} unless one was given). */
     public String getName() {
-        return name;
+        String n = name;
+        if (n == null) {
+            name = n = "Task-" + number;
+        }
+        return n;
     }
 
     /** Renames the task. */
@@ -264,10 +276,11 @@ public class Task<T> extends Future<T> {
      * Unlike asyncio's, which shows one frame per coroutine, this is the whole Java stack.
      */
     public List<StackTraceElement> getStack() {
-        if (state != PENDING || loop.currentTask == this) {
+        Fiber f = fiber;
+        if (state != PENDING || f == null || loop.currentTask == this) {
             return List.of();
         }
-        StackTraceElement[] all = fiber.stackTrace();
+        StackTraceElement[] all = f.stackTrace();
         List<StackTraceElement> out = new ArrayList<>(all.length);
         for (StackTraceElement e : all) {
             String c = e.getClassName();
@@ -312,7 +325,7 @@ public class Task<T> extends Future<T> {
         if (state == PENDING && mustCancel) {
             b.append(" cancelling");
         }
-        b.append(" name='").append(name).append('\'');
+        b.append(" name='").append(getName()).append('\'');
         if (state == PENDING) {
             b.append(" coro=<").append(describeCoro()).append('>');
         }
@@ -338,7 +351,7 @@ public class Task<T> extends Future<T> {
     }
 
     private String describeLambda() {
-        String s = coro.toString();
+        String s = String.valueOf(coro);
         int lambda = s.indexOf("$$Lambda");
         String cls = lambda > 0 ? s.substring(0, lambda) : s;
         return cls.substring(cls.lastIndexOf('.') + 1) + " lambda";

@@ -34,33 +34,23 @@ final class ContinuationEngine implements Engine {
         Continuation.yield(SCOPE);
     }
 
-    private static final class ContinuationFiber extends Fiber {
-        private final Cont continuation;
-
+    /**
+     * A fiber that is its own continuation (one object per task, not two), and that turns the
+     * JVM's pinning report into an error that names the remedy.
+     */
+    private static final class ContinuationFiber extends Continuation implements Fiber {
         ContinuationFiber(Runnable body) {
-            this.continuation = new Cont(body);
+            super(SCOPE, body);
         }
 
         @Override
         public void resume() {
-            continuation.run();
-        }
-
-        @Override
-        public boolean isDone() {
-            return continuation.isDone();
+            run();
         }
 
         @Override
         public StackTraceElement[] stackTrace() {
-            return continuation.isDone() ? new StackTraceElement[0] : continuation.getStackTrace();
-        }
-    }
-
-    /** A continuation that turns the JVM's pinning report into an error that names the remedy. */
-    private static final class Cont extends Continuation {
-        Cont(Runnable body) {
-            super(SCOPE, body);
+            return isDone() ? new StackTraceElement[0] : getStackTrace();
         }
 
         @Override

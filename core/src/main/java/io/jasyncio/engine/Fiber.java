@@ -11,17 +11,17 @@ package io.jasyncio.engine;
  * <p>Internal: jasyncio's {@code Task} is the only user. Not thread-safe: a fiber is resumed by its
  * loop's thread (or, for an eager task start, by the fiber running on that loop).
  */
-public abstract class Fiber {
+public interface Fiber {
 
     /**
      * Runs the body until it suspends or ends. An error that escapes the body (the task layer
      * catches everything else) is rethrown here.
      */
-    public abstract void resume();
+    void resume();
 
     /** Whether the body has ended. */
-    public abstract boolean isDone();
+    boolean isDone();
 
     /** The frames of the suspended body, innermost first; empty when not started or done. */
-    public abstract StackTraceElement[] stackTrace();
+    StackTraceElement[] stackTrace();
 }

@@ -44,7 +44,7 @@ final class VirtualThreadEngine implements Engine {
      *
      * park() may return spuriously, hence the loops.
      */
-    private static final class VirtualFiber extends Fiber {
+    private static final class VirtualFiber implements Fiber {
         private static final int NEW = 0, RUNNING = 1, SUSPENDED = 2, DONE = 3;
 
         private final Runnable body;
