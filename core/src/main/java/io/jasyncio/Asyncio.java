@@ -70,6 +70,11 @@ public final class Asyncio {
         }
     }
 
+    /** Like {@link #run(Coroutine, Boolean, java.util.function.Supplier)} for a coroutine without a result. */
+    public static void run(VoidCoroutine main, Boolean debug, java.util.function.Supplier<? extends EventLoop> loopFactory) {
+        run(Coroutine.of(main), debug, loopFactory);
+    }
+
     /** A new event loop on the system clock (not running). */
     public static EventLoop newEventLoop() {
         return new EventLoop();
@@ -179,19 +184,8 @@ public final class Asyncio {
             task.yieldOnce();
             return result;
         }
-        EventLoop loop = task.loop;
-        Future<T> future = new Future<>(loop);
-        TimerHandle h = loop.callAtNanos(loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"),
-                () -> {
-                    if (!future.done()) {
-                        future.completeResult(result);
-                    }
-                }, task.context);
-        try {
-            return future.await();
-        } finally {
-            h.cancel();
-        }
+        task.sleepUntil(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
+        return result;
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -83,8 +85,8 @@ public class EventLoop implements AutoCloseable {
     Task<?> currentTask;
     /** The context of the running task or callback, or null between them. */
     Context currentContext;
-    /** Sentinel of the circular list of live tasks. */
-    private final Task<?> liveTasks;
+    /** The live tasks (strong references), in slots 0..liveTaskCount-1; each task knows its slot. */
+    private Task<?>[] liveTasks = new Task<?>[64];
     private int liveTaskCount;
 
     boolean debug;
@@ -112,8 +114,6 @@ public class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the loop's selector", e);
         }
-        this.liveTasks = new Task<>(this, () -> null, "<live tasks>", new Context());
-        liveTasks.prevLive = liveTasks.nextLive = liveTasks;
     }
 
     // ---- running ----
@@ -441,6 +441,13 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
+    /** Schedules the timer that ends a task's sleep. */
+    SleepTimer scheduleSleep(Task<?> task, long whenNanos) {
+        SleepTimer t = new SleepTimer(this, whenNanos, timerSequence++, task);
+        timers.add(t);
+        return t;
+    }
+
     static long toNanos(double seconds, String what) {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException(what + " is NaN");
@@ -559,12 +566,20 @@ public class EventLoop implements AutoCloseable {
 
     /** Like {@link #createTask(Coroutine)} for a coroutine without a result. */
     public Task<Void> createTask(VoidCoroutine coroutine) {
-        return createTask(Coroutine.of(coroutine), null, null);
+        return createTask(coroutine, null);
     }
 
     /** Like {@link #createTask(Coroutine, String)} for a coroutine without a result. */
     public Task<Void> createTask(VoidCoroutine coroutine, String name) {
-        return createTask(Coroutine.of(coroutine), name, null);
+        Objects.requireNonNull(coroutine, "coroutine");
+        if (taskFactory != null) {
+            return createTask(Coroutine.of(coroutine), name, null);
+        }
+        checkClosed();
+        if (debug) {
+            checkThread("createTask");
+        }
+        return startTask(new Task<>(this, coroutine, name, null), false);
     }
 
     /**
@@ -574,7 +589,11 @@ public class EventLoop implements AutoCloseable {
      */
     public <T> Task<T> newTask(Coroutine<T> coroutine, String name, Context context, boolean eagerStart) {
         checkClosed();
-        Task<T> task = new Task<>(this, coroutine, name, context);
+        Objects.requireNonNull(coroutine, "coroutine");
+        return startTask(new Task<>(this, coroutine, name, context), eagerStart);
+    }
+
+    private <T> Task<T> startTask(Task<T> task, boolean eagerStart) {
         linkLive(task);
         if (eagerStart && RUNNING.get() == this) {
             task.eagerStart();
@@ -593,30 +612,35 @@ public class EventLoop implements AutoCloseable {
     }
 
     private void linkLive(Task<?> t) {
-        Task<?> head = liveTasks;
-        t.nextLive = head;
-        t.prevLive = head.prevLive;
-        head.prevLive.nextLive = t;
-        head.prevLive = t;
-        liveTaskCount++;
+        if (liveTaskCount == liveTasks.length) {
+            liveTasks = java.util.Arrays.copyOf(liveTasks, liveTaskCount * 2);
+        }
+        t.liveIndex = liveTaskCount;
+        liveTasks[liveTaskCount++] = t;
     }
 
-    /** Called once a task is done: the loop stops holding it. */
+    /** Called once a task is done: the loop stops holding it (the last slot's task moves into its slot). */
     void taskDone(Task<?> t) {
-        if (t.nextLive != null) {
-            t.prevLive.nextLive = t.nextLive;
-            t.nextLive.prevLive = t.prevLive;
-            t.nextLive = t.prevLive = null;
-            liveTaskCount--;
+        int i = t.liveIndex;
+        if (i < 0) {
+            return;
+        }
+        Task<?> last = liveTasks[--liveTaskCount];
+        liveTasks[i] = last;
+        last.liveIndex = i;
+        liveTasks[liveTaskCount] = null;
+        t.liveIndex = -1;
+        if (liveTasks.length > 256 && liveTaskCount < liveTasks.length / 4) {
+            liveTasks = java.util.Arrays.copyOf(liveTasks, liveTasks.length / 2);
         }
     }
 
-    /** The tasks of this loop that are not done, in creation order. */
+    /** The tasks of this loop that are not done (a snapshot; asyncio's all_tasks is a set too, unordered). */
     public Set<Task<?>> allTasks() {
         Set<Task<?>> out = new LinkedHashSet<>(liveTaskCount * 2);
-        for (Task<?> t = liveTasks.nextLive; t != liveTasks; t = t.nextLive) {
-            if (!t.done()) {
-                out.add(t);
+        for (int i = 0; i < liveTaskCount; i++) {
+            if (!liveTasks[i].done()) {
+                out.add(liveTasks[i]);
             }
         }
         return out;
@@ -652,20 +676,19 @@ public class EventLoop implements AutoCloseable {
     /** Logs the report at ERROR on the {@code jasyncio} logger, with the exception's stack trace. */
     public void defaultExceptionHandler(ExceptionContext context) {
         StringBuilder text = new StringBuilder(context.toString());
-        if (context.handle() != null && context.handle().sourceTraceback != null) {
-            text.append("\nHandle created at:");
-            for (StackTraceElement e : context.handle().sourceTraceback) {
-                text.append("\n\tat ").append(e);
-            }
-        }
-        Future<?> f = context.future();
-        if (f != null && f.sourceTraceback != null) {
-            text.append("\nObject created at:");
-            for (StackTraceElement e : f.sourceTraceback) {
-                text.append("\n\tat ").append(e);
-            }
-        }
+        appendCreationSite(text, "Handle", context.handle());
+        appendCreationSite(text, "Object", context.future());
         LOG.log(Level.ERROR, text.toString(), context.exception());
+    }
+
+    private void appendCreationSite(StringBuilder text, String what, Object o) {
+        StackTraceElement[] site = o == null ? null : creationSite(o);
+        if (site != null) {
+            text.append('\n').append(what).append(" created at:");
+            for (StackTraceElement e : site) {
+                text.append("\n\tat ").append(e);
+            }
+        }
     }
 
     /**
@@ -693,6 +716,18 @@ public class EventLoop implements AutoCloseable {
     }
 
     // ---- debug ----
+
+    /** Where handles, futures and tasks were created, recorded in debug mode only (kept off the objects: they stay small). */
+    private final Map<Object, StackTraceElement[]> creationSites = java.util.Collections.synchronizedMap(new WeakHashMap<>());
+
+    void recordCreationSite(Object o) {
+        creationSites.put(o, Debug.creationSite());
+    }
+
+    /** Where {@code o} was created, if it was created in debug mode; otherwise null. */
+    StackTraceElement[] creationSite(Object o) {
+        return creationSites.isEmpty() ? null : creationSites.get(o);
+    }
 
     /** Whether debug mode is on (also {@code JASYNCIO_DEBUG=1} or {@code -Djasyncio.debug=true}). */
     public boolean getDebug() {

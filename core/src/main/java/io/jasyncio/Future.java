@@ -38,27 +38,33 @@ public class Future<T> {
      * Keeping tasks as bare entries saves a Handle allocation per await.
      */
 
-    static final int PENDING = 0, CANCELLED = 1, FINISHED = 2;
+    static final int PENDING = 0, CANCELLED = 1, FINISHED = 2, FAILED = 3;
 
     final EventLoop loop;
-    /** PENDING, CANCELLED or FINISHED. */
+    /** PENDING, then CANCELLED, FINISHED (with a result) or FAILED (with an exception). */
     int state = PENDING;
-    /** The result, once FINISHED without exception. */
-    private T result;
-    /** The exception, once FINISHED with one. */
-    private Throwable exception;
-    /** The message given to cancel(msg), or null. */
-    String cancelMessage;
-    /** The CancelledError that ended a task, handed once to the first awaiter (asyncio's chaining). */
-    CancelledError cancelledExc;
-    /** The first done callback (Task or DoneCallback), or null. */
+    /**
+     * FINISHED: the result. FAILED: the exception, or its {@link Unretrieved.Report} while nobody
+     * has retrieved it. CANCELLED: a {@link Cancellation}, or null when there is neither a message
+     * nor a saved error. One field for all three keeps a suspended task small.
+     */
+    private Object outcome;
+    /** The first done callback (Task, DoneCallback or internal Consumer), or null. */
     private Object callback0;
     /** Further done callbacks, or null. */
     private ArrayList<Object> callbacks;
-    /** Set while an exception is unretrieved; reported if it is still set when collected or at close. */
-    private Unretrieved.Report unretrieved;
-    /** Where the future was created, in debug mode; otherwise null. */
-    final StackTraceElement[] sourceTraceback;
+
+    /** How a future was cancelled: asyncio's _cancel_message and _cancelled_exc. */
+    private static final class Cancellation {
+        final String message;
+        /** The CancelledError that ended a task, handed once to the first awaiter (asyncio's chaining). */
+        CancelledError saved;
+
+        Cancellation(String message, CancelledError saved) {
+            this.message = message;
+            this.saved = saved;
+        }
+    }
 
     /** A future on the running loop. Prefer {@link EventLoop#createFuture()}. */
     public Future() {
@@ -68,7 +74,9 @@ public class Future<T> {
     /** A future on {@code loop}. */
     public Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.sourceTraceback = loop.debug ? Debug.creationSite() : null;
+        if (loop.debug) {
+            loop.recordCreationSite(this);
+        }
     }
 
     /** The loop this future belongs to. */
@@ -98,14 +106,16 @@ public class Future<T> {
         if (state == CANCELLED) {
             throw makeCancelledError();
         }
-        if (state != FINISHED) {
+        if (state == PENDING) {
             throw new InvalidStateError("Result is not ready: " + this);
         }
-        markRetrieved();
-        if (exception != null) {
-            throw Throwables.sneaky(exception);
+        if (state == FAILED) {
+            markRetrieved();
+            throw Throwables.sneaky((Throwable) outcome);
         }
-        return result;
+        @SuppressWarnings("unchecked")
+        T value = (T) outcome;
+        return value;
     }
 
     /**
@@ -118,11 +128,14 @@ public class Future<T> {
         if (state == CANCELLED) {
             throw makeCancelledError();
         }
-        if (state != FINISHED) {
+        if (state == PENDING) {
             throw new InvalidStateError("Exception is not set: " + this);
         }
-        markRetrieved();
-        return exception;
+        if (state == FAILED) {
+            markRetrieved();
+            return (Throwable) outcome;
+        }
+        return null;
     }
 
     /**
@@ -179,7 +192,7 @@ public class Future<T> {
         if (state != PENDING) {
             return false;
         }
-        completeCancel(msg);
+        completeCancel(msg, null);
         return true;
     }
 
@@ -230,52 +243,65 @@ public class Future<T> {
     // ---- completion (internal; Task overrides the public setters to refuse them) ----
 
     final void completeResult(T value) {
-        result = value;
+        outcome = value;
         state = FINISHED;
         scheduleCallbacks();
     }
 
     final void completeException(Throwable e) {
-        exception = e;
-        state = FINISHED;
+        outcome = e;
+        state = FAILED;
         if (!(e instanceof CancelledError)) {
-            unretrieved = loop.unretrieved.track(this, e);
+            outcome = loop.unretrieved.track(this, e);
         }
         scheduleCallbacks();
     }
 
-    final void completeCancel(String msg) {
-        cancelMessage = msg;
+    /** Cancels with asyncio's message and, for a task, the CancelledError that ended it. */
+    final void completeCancel(String msg, CancelledError saved) {
+        outcome = msg == null && saved == null ? null : new Cancellation(msg, saved);
         state = CANCELLED;
         scheduleCallbacks();
     }
 
     /** Asyncio's _make_cancelled_error: the saved error once, then new ones with the message. */
     CancelledError makeCancelledError() {
-        CancelledError saved = cancelledExc;
+        Cancellation c = state == CANCELLED ? (Cancellation) outcome : null;
+        if (c == null) {
+            return new CancelledError();
+        }
+        CancelledError saved = c.saved;
         if (saved != null) {
-            cancelledExc = null;
+            c.saved = null;
             return saved;
         }
-        return new CancelledError(cancelMessage);
+        return new CancelledError(c.message);
+    }
+
+    /** The message the future was cancelled with, or null. */
+    final String cancelledMessage() {
+        return state == CANCELLED && outcome != null ? ((Cancellation) outcome).message : null;
     }
 
     /** Marks an exception as retrieved, so that it is not reported as lost. */
     final void markRetrieved() {
-        Unretrieved.Report r = unretrieved;
-        if (r != null) {
-            unretrieved = null;
+        if (outcome instanceof Unretrieved.Report r && state == FAILED) {
+            outcome = r.exception();
             r.retrieved();
         }
     }
 
     /** Exception without marking it retrieved, for introspection (toString, reports). */
     final Throwable peekException() {
-        return exception;
+        if (state != FAILED) {
+            return null;
+        }
+        return outcome instanceof Unretrieved.Report r ? r.exception() : (Throwable) outcome;
     }
 
+    @SuppressWarnings("unchecked")
     final T peekResult() {
-        return result;
+        return state == FINISHED ? (T) outcome : null;
     }
 
     /**
@@ -359,19 +385,18 @@ public class Future<T> {
     }
 
     void describeTo(StringBuilder b) {
-        if (state == FINISHED) {
-            if (exception != null) {
-                b.append(" exception=").append(exception);
-            } else {
-                b.append(" result=").append(repr(result));
-            }
+        if (state == FAILED) {
+            b.append(" exception=").append(peekException());
+        } else if (state == FINISHED) {
+            b.append(" result=").append(repr(outcome));
         }
         int n = callbackCount();
         if (n > 0) {
             b.append(" cb=[").append(n).append(']');
         }
-        if (sourceTraceback != null && sourceTraceback.length > 0) {
-            b.append(" created at ").append(sourceTraceback[0]);
+        StackTraceElement[] site = loop.creationSite(this);
+        if (site != null && site.length > 0) {
+            b.append(" created at ").append(site[0]);
         }
     }
 

@@ -103,7 +103,7 @@ final class Gathering extends Future<List<Object>> {
             List<Object> results = new ArrayList<>(children.size());
             for (Future<?> f : children) {
                 if (f.cancelled()) {
-                    results.add(new CancelledError(f.cancelMessage));
+                    results.add(new CancelledError(f.cancelledMessage()));
                 } else if (f.peekException() != null) {
                     f.markRetrieved();
                     results.add(f.peekException());

@@ -15,26 +15,24 @@ public class Handle {
     final Context context;
     /** Whether {@link #cancel()} was called. */
     boolean cancelled;
-    /** Where the handle was created, in debug mode; otherwise null. */
-    final StackTraceElement[] sourceTraceback;
-    /** The callback's description, kept for toString after cancel clears it. */
-    private String description;
 
     Handle(EventLoop loop, Runnable callback, Context context) {
         this.loop = loop;
         this.callback = callback;
         this.context = context;
-        this.sourceTraceback = loop.debug ? Debug.creationSite() : null;
+        if (loop.debug) {
+            loop.recordCreationSite(this);
+        }
     }
 
     /** Prevents the callback from running; no effect once it ran or was cancelled. */
     public void cancel() {
         if (!cancelled) {
             cancelled = true;
-            if (loop.debug) {
-                description = describe(callback);
+            if (!loop.debug) {
+                // Hold nothing alive; in debug mode keep it for toString (it never runs: cancelled).
+                callback = null;
             }
-            callback = null;
         }
     }
 
@@ -51,7 +49,7 @@ public class Handle {
     /** Runs the callback in its context, reporting what it throws to the exception handler. */
     void run() {
         Runnable cb = callback;
-        if (cb == null) {
+        if (cb == null || cancelled) {
             return;
         }
         Context previous = loop.currentContext;
@@ -89,14 +87,13 @@ public class Handle {
         StringBuilder b = new StringBuilder("<").append(getClass().getSimpleName());
         if (cancelled) {
             b.append(" cancelled");
-            if (description != null) {
-                b.append(' ').append(description);
-            }
-        } else {
+        }
+        if (callback != null) {
             b.append(' ').append(describe(callback));
         }
-        if (sourceTraceback != null && sourceTraceback.length > 0) {
-            b.append(" created at ").append(sourceTraceback[0]);
+        StackTraceElement[] site = loop.creationSite(this);
+        if (site != null && site.length > 0) {
+            b.append(" created at ").append(site[0]);
         }
         return b.append('>').toString();
     }

@@ -28,9 +28,10 @@ public class Task<T> extends Future<T> {
 
     /*
      * Invariant (asyncio's, restated for a stackful coroutine): while the task is pending, either
-     *  - it is on the loop's ready queue (a first step, a bare yield, or a wakeup) and futWaiter is
+     *  - it is on the loop's ready queue (a first step, a bare yield, or a wakeup) and waiter is
      *    null, or
-     *  - it is suspended in awaitFuture() with futWaiter set and registered as a waiter of it, or
+     *  - it is suspended in awaitFuture() with waiter set to the future and registered with it, or
+     *    in sleepUntil() with waiter set to its scheduled SleepTimer, or
      *  - it is running (loop.currentTask == this).
      *
      * step() is asyncio's __step: it turns a pending cancel request into a CancelledError thrown at
@@ -41,8 +42,8 @@ public class Task<T> extends Future<T> {
 
     private static final AtomicLong NAME_COUNTER = new AtomicLong();
 
-    /** The coroutine; dropped once the task is done. */
-    private Coroutine<T> coro;
+    /** The coroutine: a Coroutine, or a VoidCoroutine (no adapter: one frame less on every stack); dropped once done. */
+    private Object coro;
     /** The task's stack; dropped once the task is done, so a finished task holds no stack. */
     private Fiber fiber;
     /** The context every step runs in. */
@@ -51,24 +52,40 @@ public class Task<T> extends Future<T> {
     private String name;
     /** N of the default name Task-N. */
     private final long number;
-    /** The future this task is suspended on, or null. */
-    private Future<?> futWaiter;
+    /**
+     * What the task is suspended on: the awaited {@link Future}, or the {@link SleepTimer} of a
+     * sleep (a sleep needs no future); null when ready, running or done.
+     */
+    private Object waiter;
+    /** The message of the cancel request not yet delivered (asyncio's Task._cancel_message). */
+    private String cancelMessage;
     /** A cancel request not yet delivered. */
     private boolean mustCancel;
-    /** Set by step() when the resumed fiber must throw CancelledError at its suspension point. */
+    /** Set when the resumed fiber must throw CancelledError(pendingCancelMessage) at its suspension point. */
     private boolean pendingCancel;
+    /** The message of that CancelledError. */
+    private String pendingCancelMessage;
     /** cancel() calls minus uncancel() calls. */
     private int numCancelsRequested;
-    /** Neighbours in the loop's list of live tasks. */
-    Task<?> prevLive, nextLive;
+    /** Position in the loop's table of live tasks, or -1. */
+    int liveIndex = -1;
 
-    Task(EventLoop loop, Coroutine<T> coro, String name, Context context) {
+    /**
+     * The body of every continuation-engine fiber. That engine runs a fiber on the resuming thread,
+     * right after step() made the task current, so one shared Runnable finds its task there: no
+     * per-task lambda object.
+     */
+    private static final Runnable SHARED_ENTRY = () -> EventLoop.runningOnThisThread().currentTask.body();
+
+    /** A task of {@code coro}, a {@link Coroutine} or a {@link VoidCoroutine}. */
+    Task(EventLoop loop, Object coro, String name, Context context) {
         super(loop);
         this.coro = coro;
         this.name = name;
         this.number = name == null ? NAME_COUNTER.incrementAndGet() : 0;
         this.context = context != null ? context : Context.copyCurrent();
-        this.fiber = loop.engine.newFiber(this::body, name);
+        this.fiber = loop.engine.runsOnResumerThread() ? loop.engine.newFiber(SHARED_ENTRY, name)
+                : loop.engine.newFiber(this::body, name);
     }
 
     /** The task running on the calling thread's loop, or an error naming {@code method}. */
@@ -85,37 +102,38 @@ public class Task<T> extends Future<T> {
 
     // ---- the coroutine's side (runs inside the fiber) ----
 
+    @SuppressWarnings("unchecked")
     private void body() {
         EventLoop previous = EventLoop.enterFiberThread(loop);
         try {
-            runCoroutine();
+            T value;
+            try {
+                throwPendingCancel();
+                if (coro instanceof Coroutine<?> c) {
+                    value = (T) c.call();
+                } else {
+                    ((VoidCoroutine) coro).run();
+                    value = null;
+                }
+            } catch (CancelledError e) {
+                completeCancel(null, e);
+                return;
+            } catch (Throwable e) {
+                completeException(e);
+                if (e instanceof VirtualMachineError vm) {
+                    throw vm;
+                }
+                return;
+            }
+            if (mustCancel) {
+                // Cancelled right before the coroutine returned.
+                mustCancel = false;
+                completeCancel(cancelMessage, null);
+            } else {
+                completeResult(value);
+            }
         } finally {
             EventLoop.leaveFiberThread(previous);
-        }
-    }
-
-    private void runCoroutine() {
-        T value;
-        try {
-            throwPendingCancel();
-            value = coro.call();
-        } catch (CancelledError e) {
-            cancelledExc = e;
-            completeCancel(null);
-            return;
-        } catch (Throwable e) {
-            completeException(e);
-            if (e instanceof VirtualMachineError vm) {
-                throw vm;
-            }
-            return;
-        }
-        if (mustCancel) {
-            // Cancelled right before the coroutine returned.
-            mustCancel = false;
-            completeCancel(cancelMessage);
-        } else {
-            completeResult(value);
         }
     }
 
@@ -128,11 +146,39 @@ public class Task<T> extends Future<T> {
             throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
         }
         f.addWaiter(this);
-        futWaiter = f;
+        waiter = f;
         if (mustCancel && f.cancel(cancelMessage)) {
             mustCancel = false;
         }
         park();
+    }
+
+    /**
+     * Suspends until the loop's clock reaches {@code whenNanos}: asyncio's {@code sleep}, which
+     * awaits a future set by a timer. Here the timer wakes the task directly, and a cancel
+     * cancels the timer; the order of events is the same as asyncio's.
+     */
+    void sleepUntil(long whenNanos) {
+        SleepTimer timer = loop.scheduleSleep(this, whenNanos);
+        waiter = timer;
+        if (mustCancel && cancelSleep(timer, cancelMessage)) {
+            mustCancel = false;
+        }
+        park();
+    }
+
+    /** Cancels a sleep whose timer has not fired: the task wakes next iteration with CancelledError(msg). */
+    private boolean cancelSleep(SleepTimer timer, String msg) {
+        if (timer.fired || timer.cancelled) {
+            return false;
+        }
+        timer.cancel();
+        // Like the message of a cancelled sleep future: set now, so that a second cancel() before
+        // the task runs (which only sets mustCancel) cannot change it.
+        pendingCancel = true;
+        pendingCancelMessage = msg;
+        loop.readyTask(this);
+        return true;
     }
 
     /** Gives up the loop for exactly one iteration: asyncio's bare {@code yield} ({@code sleep(0)}). */
@@ -149,7 +195,9 @@ public class Task<T> extends Future<T> {
     private void throwPendingCancel() {
         if (pendingCancel) {
             pendingCancel = false;
-            throw makeCancelledError();
+            String msg = pendingCancelMessage;
+            pendingCancelMessage = null;
+            throw new CancelledError(msg);
         }
     }
 
@@ -160,17 +208,22 @@ public class Task<T> extends Future<T> {
         if (state != PENDING) {
             throw new InvalidStateError("step(): already done: " + this);
         }
-        Future<?> waited = futWaiter;
-        futWaiter = null;
+        Object w = waiter;
+        waiter = null;
+        Future<?> waited = w instanceof Future<?> f ? f : null;
+        boolean wokenByCancel = w instanceof SleepTimer t ? t.cancelled : waited != null && waited.cancelled();
+        // (A cancelled sleep set pendingCancel itself; a cancelled future's CancelledError is read
+        // by the fiber from the future.)
         if (mustCancel) {
             mustCancel = false;
-            if (waited == null || !waited.cancelled()) {
+            if (!wokenByCancel) {
                 // The request wins over the awaited result; asyncio's __wakeup still called
                 // result() on it, so its exception counts as retrieved.
                 if (waited != null) {
                     waited.markRetrieved();
                 }
                 pendingCancel = true;
+                pendingCancelMessage = cancelMessage;
             }
         }
         Task<?> previous = loop.swapCurrentTask(this);
@@ -207,8 +260,8 @@ public class Task<T> extends Future<T> {
         this.name = String.valueOf(name);
     }
 
-    /** The coroutine this task runs; {@code null} once done. */
-    public Coroutine<T> getCoro() {
+    /** The coroutine this task runs (a {@link Coroutine} or {@link VoidCoroutine}); {@code null} once done. */
+    public Object getCoro() {
         return state == PENDING ? coro : null;
     }
 
@@ -229,9 +282,12 @@ public class Task<T> extends Future<T> {
             return false;
         }
         numCancelsRequested++;
-        Future<?> w = futWaiter;
-        if (w != null && w.cancel(msg)) {
+        Object w = waiter;
+        if (w instanceof Future<?> f && f.cancel(msg)) {
             // The awaited future's cancellation wakes this task with a CancelledError.
+            return true;
+        }
+        if (w instanceof SleepTimer t && cancelSleep(t, msg)) {
             return true;
         }
         mustCancel = true;
@@ -303,7 +359,7 @@ public class Task<T> extends Future<T> {
         for (StackTraceElement e : stack) {
             out.println("\tat " + e);
         }
-        if (state == FINISHED && peekException() != null) {
+        if (peekException() != null) {
             peekException().printStackTrace(out);
         }
     }
@@ -313,9 +369,9 @@ public class Task<T> extends Future<T> {
         printStack(System.err);
     }
 
-    /** The future this task is suspended on, or {@code null}. */
-    Future<?> waitingOn() {
-        return futWaiter;
+    /** What the task is suspended on (a Future, or the SleepTimer of a sleep), or {@code null}. */
+    Object waitingOn() {
+        return waiter;
     }
 
     /** asyncio's repr: {@code <Task pending name='Task-1' coro=<...> wait_for=<Future pending>>}. */
@@ -329,21 +385,23 @@ public class Task<T> extends Future<T> {
         if (state == PENDING) {
             b.append(" coro=<").append(describeCoro()).append('>');
         }
-        if (futWaiter != null) {
-            b.append(" wait_for=").append(futWaiter.getClass().getSimpleName()).append(' ').append(futWaiter.stateName());
+        if (waiter instanceof Future<?> f) {
+            b.append(" wait_for=<").append(f.getClass().getSimpleName()).append(' ').append(f.stateName()).append('>');
+        } else if (waiter instanceof SleepTimer t) {
+            b.append(" wait_for=<sleep until ").append(t.when()).append('>');
         }
         describeTo(b);
         return b.append('>').toString();
     }
 
     private String describeCoro() {
-        if (loop.currentTask == this) {
-            return "running";
-        }
-        List<StackTraceElement> stack = getStack();
+        List<StackTraceElement> stack = loop.currentTask == this && EventLoop.runningOnThisThread() == loop
+                ? List.of(new Throwable().getStackTrace()) // running: its own frames, right here
+                : getStack();
         for (StackTraceElement e : stack) {
-            if (!e.getClassName().startsWith("io.jasyncio.") || e.getClassName().startsWith("io.jasyncio.examples.")) {
-                return e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "." + e.getMethodName()
+            String c = e.getClassName();
+            if (!c.startsWith("io.jasyncio.") || c.startsWith("io.jasyncio.examples.")) {
+                return c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName()
                         + "() running at " + e.getFileName() + ":" + e.getLineNumber();
             }
         }

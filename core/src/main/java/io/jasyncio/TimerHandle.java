@@ -7,7 +7,7 @@ package io.jasyncio;
  * <p>Timers fire in deadline order; timers with equal deadlines fire in the order they were
  * scheduled (asyncio leaves that undefined; jasyncio makes it stable).
  */
-public final class TimerHandle extends Handle implements Comparable<TimerHandle> {
+public sealed class TimerHandle extends Handle implements Comparable<TimerHandle> permits SleepTimer {
     /** The deadline on the loop's clock, in nanoseconds. */
     final long whenNanos;
     /** Scheduling order, the tie-break among equal deadlines. */

@@ -88,6 +88,10 @@ final class Unretrieved {
             return true;
         }
 
+        Throwable exception() {
+            return exception;
+        }
+
         void retrieved() {
             unlink();
             clear();

@@ -22,6 +22,11 @@ final class ContinuationEngine implements Engine {
     }
 
     @Override
+    public boolean runsOnResumerThread() {
+        return true;
+    }
+
+    @Override
     public Fiber newFiber(Runnable body, String name) {
         return new ContinuationFiber(body);
     }

@@ -13,6 +13,12 @@ public interface Engine {
     /** {@code "continuation"} or {@code "portable"}. */
     String name();
 
+    /**
+     * Whether a fiber's body runs on the thread that resumes it (true for continuations, false for
+     * virtual threads, where it runs on its own thread).
+     */
+    boolean runsOnResumerThread();
+
     /** A new fiber that will run {@code body} when first resumed. */
     Fiber newFiber(Runnable body, String name);
 

@@ -21,6 +21,11 @@ final class VirtualThreadEngine implements Engine {
     }
 
     @Override
+    public boolean runsOnResumerThread() {
+        return false;
+    }
+
+    @Override
     public Fiber newFiber(Runnable body, String name) {
         return new VirtualFiber(body, name);
     }
