@@ -38,6 +38,20 @@ class TaskNeverRetrievedTest {
     }
 
     @Test
+    void unretrievedExceptionOfAnEagerTaskIsReportedLikeAnyOther() {
+        IllegalStateException exc = new IllegalStateException("nobody looks");
+        List<ExceptionContext> reports = reportsOf(() -> {
+            getRunningLoop().setTaskFactory(eagerTaskFactory());
+            Task<Void> t = createTask(() -> {
+                throw exc;
+            });
+            assertThat(t.done()).isTrue();
+        });
+        assertThat(reports).extracting(ExceptionContext::message).containsExactly("Task exception was never retrieved");
+        assertThat(reports.get(0).exception()).isSameAs(exc);
+    }
+
+    @Test
     void awaitedTaskExceptionIsNotReported() {
         assertThat(reportsOf(() -> {
             Task<Void> t = createTask(() -> {
