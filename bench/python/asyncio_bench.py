@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""The Python side of jasyncio's benchmarks: the same workloads on CPython asyncio (and uvloop).
+
+    python3 asyncio_bench.py WORKLOAD [--loop asyncio|uvloop] [--reps N]
+    WORKLOAD = steps | spawn | timers | memory     (--warmup N untimed runs first, default 1)
+
+Each repetition prints one JSON line on stdout; bench/run collects them and bench/python/report.py
+turns them into bench/RESULTS.md. The workloads mirror the Java ones line for line (see
+bench/README.md):
+
+  steps   10 tasks each looping `await asyncio.sleep(0)` (10 x 10,000 steps per repetition) on one
+          loop kept for the run; steps/s.
+  spawn   a task creates 100,000 trivial tasks with create_task and awaits gather() over them;
+          tasks/s.
+  timers  1,000,000 call_later timers, random delays in [0, 1) s (fixed seed, drawn before
+          timing), each callback counting; callbacks/s from the start of scheduling to the last
+          callback on the real clock, plus the loop thread's CPU time (time.thread_time()).
+  memory  1,000,000 tasks suspended in asyncio.sleep(3600), or in `await fut` of one shared
+          future that never completes; bytes per task from the process RSS (/proc/self/statm)
+          before and after, after gc.collect(). Each measurement runs in a fresh interpreter.
+
+Time is time.perf_counter(). --warmup untimed repetitions (default 1; bench/run passes 0 for
+timers, whose rounds take many seconds on CPython) precede the timed ones; none for memory.
+"""
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+STEP_TASKS = 10
+STEPS_PER_TASK = 10_000
+SPAWN_TASKS = 100_000
+TIMERS = 1_000_000
+TIMER_SEED = 20240601
+MEMORY_TASKS = 1_000_000
+
+
+def new_loop(kind):
+    if kind == "uvloop":
+        import uvloop
+        return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
+def emit(record):
+    print(json.dumps(record), flush=True)
+
+
+def impl_name(kind):
+    return "uvloop" if kind == "uvloop" else "cpython-asyncio"
+
+
+# ---- workload 1: task steps ----
+
+async def stepper(n):
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+async def steps_round():
+    tasks = [asyncio.create_task(stepper(STEPS_PER_TASK)) for _ in range(STEP_TASKS)]
+    await asyncio.gather(*tasks)
+
+
+def run_steps(kind, reps, warmup):
+    loop = new_loop(kind)
+    try:
+        for rep in range(1 - warmup, reps + 1):
+            t0 = time.perf_counter()
+            loop.run_until_complete(steps_round())
+            dt = time.perf_counter() - t0
+            if rep <= 0:
+                continue  # warm-up
+            steps = STEP_TASKS * STEPS_PER_TASK
+            emit({"workload": "steps", "impl": impl_name(kind), "rep": rep, "seconds": dt,
+                  "value": steps / dt, "unit": "steps/s"})
+    finally:
+        loop.close()
+
+
+# ---- workload 2: spawn + gather ----
+
+async def trivial():
+    return 1
+
+
+async def spawn_round():
+    tasks = [asyncio.create_task(trivial()) for _ in range(SPAWN_TASKS)]
+    return await asyncio.gather(*tasks)
+
+
+def run_spawn(kind, reps, warmup):
+    loop = new_loop(kind)
+    try:
+        for rep in range(1 - warmup, reps + 1):
+            t0 = time.perf_counter()
+            results = loop.run_until_complete(spawn_round())
+            dt = time.perf_counter() - t0
+            assert len(results) == SPAWN_TASKS
+            del results
+            if rep <= 0:
+                continue
+            emit({"workload": "spawn", "impl": impl_name(kind), "rep": rep, "seconds": dt,
+                  "value": SPAWN_TASKS / dt, "unit": "tasks/s"})
+    finally:
+        loop.close()
+
+
+# ---- workload 3: timers ----
+
+def timers_round(loop, delays):
+    done = loop.create_future()
+    fired = 0
+
+    def count():
+        nonlocal fired
+        fired += 1
+        if fired == TIMERS:
+            done.set_result(None)
+
+    def schedule():
+        call_later = loop.call_later
+        for d in delays:
+            call_later(d, count)
+
+    cpu0 = time.thread_time()
+    t0 = time.perf_counter()
+    loop.call_soon(schedule)
+    loop.run_until_complete(done)
+    dt = time.perf_counter() - t0
+    cpu = time.thread_time() - cpu0
+    assert fired == TIMERS
+    return dt, cpu
+
+
+def run_timers(kind, reps, warmup):
+    rnd = random.Random(TIMER_SEED)
+    delays = [rnd.random() for _ in range(TIMERS)]  # [0, 1) seconds
+    loop = new_loop(kind)
+    try:
+        for rep in range(1 - warmup, reps + 1):
+            dt, cpu = timers_round(loop, delays)
+            gc.collect()
+            if rep <= 0:
+                continue
+            emit({"workload": "timers", "impl": impl_name(kind), "rep": rep, "seconds": dt,
+                  "value": TIMERS / dt, "unit": "callbacks/s", "loop_cpu_seconds": cpu,
+                  "cpu_value": TIMERS / cpu})
+    finally:
+        loop.close()
+
+
+# ---- workload 4: memory ----
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+async def sleeper():
+    await asyncio.sleep(3600)
+
+
+async def waiter(fut):
+    await fut
+
+
+async def memory_main(scenario, n):
+    loop = asyncio.get_running_loop()
+    # Warm-up: the same kind of tasks, which then finish.
+    release = loop.create_future()
+    warm = [loop.create_task(waiter(release) if scenario == "future" else asyncio.sleep(0.001))
+            for _ in range(20_000)]
+    await asyncio.sleep(0)
+    release.set_result(None)
+    await asyncio.gather(*warm)
+    del warm
+    never = loop.create_future()
+    gc.collect()
+    before = rss_bytes()
+    t0 = time.perf_counter()
+    # No list of the tasks: the loop's timer heap (sleep) or the future's callbacks (future)
+    # keep them alive, as in the Java measurement where the loop holds them.
+    for _ in range(n):
+        loop.create_task(sleeper() if scenario == "sleep" else waiter(never))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    elapsed = time.perf_counter() - t0
+    pending = len(asyncio.all_tasks()) - 1
+    gc.collect()
+    after = rss_bytes()
+    return before, after, pending, elapsed
+
+
+def memory_child(kind, scenario, n):
+    loop = new_loop(kind)
+    asyncio.set_event_loop(loop)
+    before, after, pending, elapsed = loop.run_until_complete(memory_main(scenario, n))
+    if pending != n:
+        raise SystemExit(f"expected {n} suspended tasks, found {pending}")
+    emit({"workload": "memory", "impl": impl_name(kind), "scenario": scenario, "tasks": n,
+          "rss_before": before, "rss_after": after, "value": (after - before) / n, "unit": "B/task",
+          "create_and_suspend_s": elapsed})
+    sys.stdout.flush()
+    os._exit(0)  # skip cancelling a million tasks
+
+
+def run_memory(kind, reps, scenarios=("sleep", "future")):
+    for scenario in scenarios:
+        for rep in range(1, reps + 1):
+            out = subprocess.run([sys.executable, os.path.abspath(__file__), "memory-child",
+                                  "--loop", kind, "--scenario", scenario],
+                                 check=True, capture_output=True, text=True).stdout
+            rec = json.loads(out.strip().splitlines()[-1])
+            rec["rep"] = rep
+            emit(rec)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "memory-child"])
+    p.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1, help="untimed runs first (not for memory)")
+    p.add_argument("--scenario", choices=["sleep", "future"], default="sleep")
+    p.add_argument("--tasks", type=int, default=MEMORY_TASKS)
+    a = p.parse_args()
+    if a.workload == "steps":
+        run_steps(a.loop, a.reps, a.warmup)
+    elif a.workload == "spawn":
+        run_spawn(a.loop, a.reps, a.warmup)
+    elif a.workload == "timers":
+        run_timers(a.loop, a.reps, a.warmup)
+    elif a.workload == "memory":
+        run_memory(a.loop, a.reps)
+    else:
+        memory_child(a.loop, a.scenario, a.tasks)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""Writes bench/RESULTS.md from the raw results that bench/run leaves in bench/results/raw/.
+
+    python3 report.py --raw bench/results/raw --out bench/RESULTS.md [--java JAVA] [--python PY]
+
+Every figure is a median over repeated measurements (JMH measurement iterations, or Python runs)
+with the min-max range beside it. A workload whose raw files are missing is listed as not run.
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+
+TARGETS = {
+    "steps_vs_cpython": 8.0,
+    "steps_vs_limit": 0.60,
+    "spawn": 20.0,
+    "timers": 10.0,
+    "memory": 450.0,
+}
+
+
+# ---- reading ----
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def load_jsonl(path):
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    out.append(json.loads(line))
+    except OSError:
+        pass
+    return out
+
+
+def flat(raw):
+    return [v for fork in raw for v in fork]
+
+
+class Stat:
+    def __init__(self, values, error=None):
+        self.values = list(values)
+        self.median = statistics.median(self.values)
+        self.min = min(self.values)
+        self.max = max(self.values)
+        self.n = len(self.values)
+        self.error = error  # JMH's 99.9% half-width, when there is one
+
+    def map(self, fn):
+        vals = [fn(v) for v in self.values]
+        return Stat(vals)
+
+
+def jmh_entries(path):
+    data = load_json(path) or []
+    out = {}
+    for b in data:
+        name = b["benchmark"].rsplit(".", 2)
+        key = name[-2] + "." + name[-1]
+        engine = (b.get("params") or {}).get("engine")
+        pm = b["primaryMetric"]
+        entry = {"primary": Stat(flat(pm["rawData"]), pm.get("scoreError")), "unit": pm["scoreUnit"],
+                 "score": pm["score"], "secondary": {}, "json": b}
+        for k, v in (b.get("secondaryMetrics") or {}).items():
+            raw = flat(v.get("rawData") or [])
+            if raw:
+                entry["secondary"][k] = Stat(raw)
+        out[(key, engine)] = entry
+    return out
+
+
+def python_stats(path, field="value", scenario=None):
+    recs = load_jsonl(path)
+    by = {}
+    for r in recs:
+        if scenario is not None and r.get("scenario") != scenario:
+            continue
+        by.setdefault(r["impl"], []).append(r[field])
+    return {impl: Stat(v) for impl, v in by.items()}
+
+
+# ---- formatting ----
+
+def num(x, digits=0):
+    if x is None:
+        return "-"
+    if abs(x) >= 100 or digits == 0:
+        return f"{x:,.{digits}f}"
+    return f"{x:,.{digits}f}"
+
+
+def rng(stat, digits=0, fn=None):
+    lo, hi = (stat.min, stat.max) if fn is None else sorted((fn(stat.min), fn(stat.max)))
+    return f"{num(lo, digits)} – {num(hi, digits)}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "-"
+    return f"{r:.1f}x" if r >= 0.95 else f"{r:.2f}x"
+
+
+def verdict(ok):
+    if ok is None:
+        return "not measured"
+    return "**met**" if ok else "**missed**"
+
+
+# ---- machine ----
+
+def sh(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        return (r.stdout + r.stderr).strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine(java, python):
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                    break
+    except OSError:
+        pass
+    jv = sh([java, "-version"]).splitlines() if java else []
+    pv = sh([python, "--version"]) if python else ""
+    uv = sh([python, "-c", "import uvloop; print(uvloop.__version__)"]) if python else ""
+    if "Error" in uv or "Traceback" in uv:
+        uv = "not installed"
+    return {
+        "nproc": os.cpu_count(), "cpu": cpu, "mem": mem, "kernel": platform.release(),
+        "java": " / ".join(l.strip() for l in jv[:3]) or "unknown",
+        "python": pv or "unknown", "uvloop": uv or "unknown",
+    }
+
+
+# ---- the report ----
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--java")
+    ap.add_argument("--python")
+    a = ap.parse_args()
+    raw = a.raw
+    m = machine(a.java, a.python)
+    metas = {w: load_json(os.path.join(raw, f"meta-{w}.json")) for w in ("steps", "spawn", "timers", "memory")}
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+    L = []
+    add = L.append
+    add("# jasyncio benchmark results")
+    add("")
+    add(f"Written by `bench/run` on {now}. Ratios are the only claims: every implementation ran on the")
+    add("same machine in the same `bench/run` invocation (or in the per-workload run dated below).")
+    add("")
+    add("| | |")
+    add("|---|---|")
+    add(f"| machine | {m['nproc']} CPUs ({m['cpu']}), {m['mem']} RAM, Linux {m['kernel']} |")
+    add(f"| JDK | {m['java']} |")
+    add(f"| Python | {m['python']} (Debian's `/usr/bin/python3`); uvloop {m['uvloop']} |")
+    gits = sorted({(mt or {}).get("git") for mt in metas.values() if mt})
+    add(f"| jasyncio | commit {', '.join(g for g in gits if g) or 'unknown'} (core built from the working tree) |")
+    for w, mt in metas.items():
+        if mt:
+            add(f"| {w} | run {mt.get('started', '?')} – {mt.get('ended', '?')}, load average "
+                f"{mt.get('load_start', '?')} at start, {mt.get('load_end', '?')} at end"
+                f"{'; JMH options: ' + mt['jmh_opts'] if mt.get('jmh_opts') else ''} |")
+        else:
+            add(f"| {w} | not run |")
+    add("")
+    add("**Noise.** This is a 2-core machine shared with other people's builds and test runs while these")
+    add("numbers were taken (see the load averages above: anything near or above 2 means the benchmark")
+    add("competed for the CPUs). JMH runs 1 fork, 3 warm-up and 5 measurement iterations of 1 s (timers: 2")
+    add("warm-up and 5 measured single shots), so its 99.9% error bars are wide; they are shown as given.")
+    add("Every figure is the **median** of the repeated measurements with the min–max range beside it.")
+    add("")
+
+    summary = []  # (workload, target, jasyncio, cpython, ratio text, verdict)
+    sections = []
+
+    # ---- 1. task steps ----
+    S = []
+    jm = jmh_entries(os.path.join(raw, "jmh-steps.json"))
+    py = python_stats(os.path.join(raw, "python-steps.jsonl"))
+    cont = jm.get(("TaskStepsBench.steps", "continuation"))
+    port = jm.get(("TaskStepsBench.steps", "portable"))
+    base = jm.get(("ContinuationBaselineBench.yieldAndResume", None))
+    cpy = py.get("cpython-asyncio")
+    S.append("## 1. Task steps: 10 tasks each looping `sleep(0)`")
+    S.append("")
+    if cont or cpy:
+        S.append("| implementation | steps/s (median) | min – max | ns per step | JMH score ± error | vs CPython asyncio |")
+        S.append("|---|---:|---:|---:|---:|---:|")
+        rows = [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
+                ("jasyncio, portable engine", port["primary"] if port else None, port),
+                ("CPython asyncio", cpy, None),
+                ("uvloop", py.get("uvloop"), None)]
+        for name, st, e in rows:
+            if st is None:
+                continue
+            err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
+            S.append(f"| {name} | {num(st.median)} | {rng(st)} | {num(1e9 / st.median, 0)} | {err} | "
+                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} |")
+        S.append("")
+        if base:
+            b = base["primary"]
+            limit = 1e9 / b.median
+            S.append(f"Engine limit, measured in the same run: a bare `jdk.internal.vm.Continuation` resume + yield "
+                     f"takes **{num(b.median, 1)} ns** (median; {rng(b, 1)} ns; JMH {num(base['score'], 1)} ± "
+                     f"{num(base['primary'].error, 1)} ns), i.e. at most {num(limit)} switches/s.")
+            S.append("")
+        r_cpy = ratio(cont["primary"].median, cpy.median) if cont and cpy else None
+        r_lim = ratio(cont["primary"].median, 1e9 / base["primary"].median) if cont and base else None
+        S.append(f"- Target ≥{TARGETS['steps_vs_cpython']:.0f}x CPython asyncio's steps/s: "
+                 f"{fmt_ratio(r_cpy)} → {verdict(None if r_cpy is None else r_cpy >= TARGETS['steps_vs_cpython'])}.")
+        S.append(f"- Target ≥{TARGETS['steps_vs_limit']:.0%} of the engine's own limit: "
+                 f"{'-' if r_lim is None else f'{r_lim:.0%}'} → "
+                 f"{verdict(None if r_lim is None else r_lim >= TARGETS['steps_vs_limit'])}"
+                 + (f" (the loop adds {num(1e9 / cont['primary'].median - base['primary'].median)} ns per step "
+                    f"on top of the {num(base['primary'].median)} ns switch; the budget is "
+                    f"{num(base['primary'].median / TARGETS['steps_vs_limit'] - base['primary'].median)} ns)."
+                    if cont and base else "."))
+        if port and cpy:
+            S.append(f"- Portable engine (reported, no target): {fmt_ratio(ratio(port['primary'].median, cpy.median))} "
+                     f"CPython asyncio; every step is two thread hand-offs (park/unpark) between the loop thread "
+                     f"and the task's virtual thread.")
+        summary.append(("task steps (`sleep(0)`, 10 tasks)", f"≥{TARGETS['steps_vs_cpython']:.0f}x CPython",
+                        f"{num(cont['primary'].median)} steps/s" if cont else "-",
+                        f"{num(cpy.median)} steps/s" if cpy else "-", fmt_ratio(r_cpy),
+                        verdict(None if r_cpy is None else r_cpy >= TARGETS['steps_vs_cpython'])))
+        summary.append(("task steps vs bare continuation switch", f"≥{TARGETS['steps_vs_limit']:.0%} of limit",
+                        f"{num(1e9 / cont['primary'].median)} ns/step" if cont else "-",
+                        f"limit {num(base['primary'].median)} ns/switch" if base else "-",
+                        "-" if r_lim is None else f"{r_lim:.0%}",
+                        verdict(None if r_lim is None else r_lim >= TARGETS['steps_vs_limit'])))
+    else:
+        S.append("Not run.")
+    S.append("")
+    sections.append(S)
+
+    # ---- 2. spawn + gather ----
+    S = []
+    jm = jmh_entries(os.path.join(raw, "jmh-spawn.json"))
+    py = python_stats(os.path.join(raw, "python-spawn.jsonl"))
+    cont = jm.get(("SpawnGatherBench.spawnAndGather", "continuation"))
+    port = jm.get(("SpawnGatherBench.spawnAndGather", "portable"))
+    cpy = py.get("cpython-asyncio")
+    S.append("## 2. Spawn + gather of 100,000 trivial tasks")
+    S.append("")
+    if cont or cpy:
+        S.append("| implementation | tasks/s (median) | min – max | µs per task | JMH score ± error | vs CPython asyncio |")
+        S.append("|---|---:|---:|---:|---:|---:|")
+        for name, st, e in [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
+                            ("jasyncio, portable engine", port["primary"] if port else None, port),
+                            ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)]:
+            if st is None:
+                continue
+            err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
+            S.append(f"| {name} | {num(st.median)} | {rng(st)} | {1e6 / st.median:.2f} | {err} | "
+                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} |")
+        S.append("")
+        r = ratio(cont["primary"].median, cpy.median) if cont and cpy else None
+        S.append(f"- Target ≥{TARGETS['spawn']:.0f}x CPython asyncio's tasks/s: {fmt_ratio(r)} → "
+                 f"{verdict(None if r is None else r >= TARGETS['spawn'])}.")
+        summary.append(("spawn + gather, 100,000 tasks", f"≥{TARGETS['spawn']:.0f}x CPython",
+                        f"{num(cont['primary'].median)} tasks/s" if cont else "-",
+                        f"{num(cpy.median)} tasks/s" if cpy else "-", fmt_ratio(r),
+                        verdict(None if r is None else r >= TARGETS['spawn'])))
+    else:
+        S.append("Not run.")
+    S.append("")
+    sections.append(S)
+
+    # ---- 3. timers ----
+    S = []
+    jm = jmh_entries(os.path.join(raw, "jmh-timers.json"))
+    py = python_stats(os.path.join(raw, "python-timers.jsonl"))
+    pycpu = python_stats(os.path.join(raw, "python-timers.jsonl"), field="cpu_value")
+    cont = jm.get(("TimersBench.timers", "continuation"))
+    port = jm.get(("TimersBench.timers", "portable"))
+    cpy = py.get("cpython-asyncio")
+    S.append("## 3. 1,000,000 `callLater` timers, random delays in [0, 1) s")
+    S.append("")
+    if cont or cpy:
+        S.append("Wall clock from the start of scheduling to the last callback (the latest deadline is ~1 s after")
+        S.append("scheduling starts, so no implementation can beat ~1,000,000 callbacks/s here); the second figure")
+        S.append("is the loop thread's CPU time only (scheduling + firing, without idle waits and without GC")
+        S.append("threads), i.e. the loop's own cost per timer.")
+        S.append("")
+        S.append("| implementation | callbacks/s, wall (median) | min – max | vs CPython asyncio | callbacks per loop-CPU-second (median) | min – max | vs CPython asyncio |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|")
+
+        def jstats(e):
+            wall = e["primary"].map(lambda ms: 1e6 / (ms / 1000.0))  # ms/op -> callbacks/s
+            cpu = e["secondary"].get("loopCpuNanos")
+            cpu = cpu.map(lambda ns: 1e6 / (ns / 1e9)) if cpu else None
+            return wall, cpu
+
+        rows = []
+        if cont:
+            rows.append(("jasyncio, continuation engine",) + jstats(cont))
+        if port:
+            rows.append(("jasyncio, portable engine (same code: no task involved)",) + jstats(port))
+        if cpy:
+            rows.append(("CPython asyncio", cpy, pycpu.get("cpython-asyncio")))
+        if py.get("uvloop"):
+            rows.append(("uvloop", py.get("uvloop"), pycpu.get("uvloop")))
+        cpy_cpu = pycpu.get("cpython-asyncio")
+        for name, wall, cpu in rows:
+            S.append(f"| {name} | {num(wall.median)} | {rng(wall)} | {fmt_ratio(ratio(wall.median, cpy.median if cpy else None))} | "
+                     f"{num(cpu.median) if cpu else '-'} | {rng(cpu) if cpu else '-'} | "
+                     f"{fmt_ratio(ratio(cpu.median, cpy_cpu.median)) if cpu and cpy_cpu else '-'} |")
+        S.append("")
+        cwall, ccpu = jstats(cont) if cont else (None, None)
+        r = ratio(cwall.median, cpy.median) if cont and cpy else None
+        rc = ratio(ccpu.median, cpy_cpu.median) if ccpu and cpy_cpu else None
+        S.append(f"- Target ≥{TARGETS['timers']:.0f}x CPython asyncio's callbacks/s (wall, as specified): {fmt_ratio(r)} → "
+                 f"{verdict(None if r is None else r >= TARGETS['timers'])}. On loop CPU time: {fmt_ratio(rc)}.")
+        if cont and "gc.time" in cont["secondary"]:
+            S.append(f"- JMH `-prof gc`: {num(cont['secondary']['gc.alloc.rate.norm'].median / 1e6)} B allocated per timer, "
+                     f"{num(cont['secondary']['gc.time'].median)} ms of GC per round (median).")
+        summary.append(("1,000,000 `callLater` timers", f"≥{TARGETS['timers']:.0f}x CPython",
+                        f"{num(cwall.median)} callbacks/s" if cont else "-",
+                        f"{num(cpy.median)} callbacks/s" if cpy else "-", fmt_ratio(r),
+                        verdict(None if r is None else r >= TARGETS['timers'])))
+    else:
+        S.append("Not run.")
+    S.append("")
+    sections.append(S)
+
+    # ---- 4. memory ----
+    S = []
+    jrec = load_jsonl(os.path.join(raw, "java-memory.jsonl"))
+    prec = load_jsonl(os.path.join(raw, "python-memory.jsonl"))
+    S.append("## 4. Memory: 1,000,000 suspended tasks")
+    S.append("")
+    if jrec or prec:
+        S.append("jasyncio: used heap (MemoryMXBean, minimum over several `System.gc()`) after minus before creating")
+        S.append("the tasks, in a JVM with `-Xms8g -Xmx8g`, one JVM per run. CPython/uvloop: process RSS")
+        S.append("(`/proc/self/statm`) after minus before, after `gc.collect()`, one interpreter per run. `sleep`:")
+        S.append("each task in `sleep(3600)`; `future`: each task awaiting one shared future that never completes")
+        S.append("(an `Event.wait()` at shallow depth).")
+        S.append("")
+        S.append("| implementation | scenario | bytes per task (median) | min – max | runs | create + suspend, s | vs CPython asyncio (same scenario) |")
+        S.append("|---|---|---:|---:|---:|---:|---:|")
+        groups = {}
+        for r in jrec:
+            groups.setdefault((f"jasyncio, {r['engine']} engine", r["scenario"]), []).append((r["bytes_per_task"], r["create_and_suspend_s"]))
+        for r in prec:
+            groups.setdefault(({"cpython-asyncio": "CPython asyncio (RSS)", "uvloop": "uvloop (RSS)"}.get(r["impl"], r["impl"]), r["scenario"]), []).append((r["value"], r["create_and_suspend_s"]))
+        order = ["jasyncio, continuation engine", "jasyncio, portable engine", "CPython asyncio (RSS)", "uvloop (RSS)"]
+        cpy_by = {sc: Stat([v for v, _ in groups[k]]) for k in groups for sc in [k[1]] if k[0] == "CPython asyncio (RSS)"}
+        mem_ok = {}
+        for impl in order:
+            for sc in ("sleep", "future"):
+                vals = groups.get((impl, sc))
+                if not vals:
+                    continue
+                st = Stat([v for v, _ in vals])
+                t = statistics.median([s for _, s in vals])
+                S.append(f"| {impl} | {sc} | {num(st.median)} | {rng(st)} | {st.n} | {t:.1f} | "
+                         f"{fmt_ratio(ratio(st.median, cpy_by[sc].median)) if sc in cpy_by else '-'} |")
+                if impl == "jasyncio, continuation engine":
+                    mem_ok[sc] = st.median
+        S.append("")
+        for sc in ("sleep", "future"):
+            if sc in mem_ok:
+                S.append(f"- Target ≤{TARGETS['memory']:.0f} B per task ({sc}): {num(mem_ok[sc])} B → "
+                         f"{verdict(mem_ok[sc] <= TARGETS['memory'])}.")
+                summary.append((f"memory, 1,000,000 tasks in {'`sleep`' if sc == 'sleep' else 'a shared future'}",
+                                f"≤{TARGETS['memory']:.0f} B/task", f"{num(mem_ok[sc])} B/task",
+                                f"{num(cpy_by[sc].median)} B/task (RSS)" if sc in cpy_by else "-",
+                                fmt_ratio(ratio(mem_ok[sc], cpy_by[sc].median)) if sc in cpy_by else "-",
+                                verdict(mem_ok[sc] <= TARGETS['memory'])))
+        # Where the bytes go: the class histogram of the first continuation-engine run.
+        for sc in ("sleep", "future"):
+            hist = parse_histogram(os.path.join(raw, f"java-memory-continuation-{sc}-1.err"))
+            if hist:
+                S.append("")
+                S.append(f"Where the bytes go, continuation engine, `{sc}` (class histogram of run 1 while the tasks"
+                         f" are suspended; classes with at least one instance per task):")
+                S.append("")
+                S.append("| class | instances | bytes per task |")
+                S.append("|---|---:|---:|")
+                total = 0.0
+                for cls, inst, b in hist:
+                    S.append(f"| `{cls}` | {inst:,} | {b / 1e6:.1f} |")
+                    total += b / 1e6
+                S.append(f"| total of these | | {total:.1f} |")
+    else:
+        S.append("Not run.")
+    S.append("")
+    sections.append(S)
+
+    # ---- summary first ----
+    add("## Summary (default engine: continuation)")
+    add("")
+    add("| workload | target | jasyncio | CPython asyncio | ratio | met? |")
+    add("|---|---|---:|---:|---:|---|")
+    for row in summary:
+        add("| " + " | ".join(row) + " |")
+    add("")
+    add("The portable (virtual-thread) engine's figures are in each section; the targets are set for the")
+    add("default engine.")
+    add("")
+    for S in sections:
+        L.extend(S)
+    add("## How these numbers were made")
+    add("")
+    add("`./jasyncio bench [steps|spawn|timers|memory]` (or `bench/run ...` with JAVA_HOME set to JDK 25);")
+    add("bench/README.md describes each workload. Raw results (JMH JSON and logs, Python JSON lines, class")
+    add("histograms) are in `bench/results/raw/`, not committed.")
+    add("")
+    with open(a.out, "w") as f:
+        f.write("\n".join(L))
+    print(f"wrote {a.out}")
+
+
+def parse_histogram(path, per_task=1_000_000):
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        mm = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+        if mm:
+            inst, b, cls = int(mm.group(1)), int(mm.group(2)), mm.group(3)
+            if inst >= per_task:
+                cls = re.sub(r"/0x[0-9a-f]+", "", cls)
+                out.append((cls, inst, b))
+    return out
+
+
+if __name__ == "__main__":
+    main()
