@@ -123,8 +123,12 @@ class GatherTest {
 
     @Test
     void gatherRefusesSomethingThatIsNotAwaitable() {
-        assertThatThrownBy(() -> gatherAll(false, List.of("not awaitable")))
+        // test_issue46672: the coroutine before the bad element was already wrapped in a task; it
+        // runs to completion and nothing is reported.
+        Coroutine<String> c = () -> "abc";
+        assertThatThrownBy(() -> gatherAll(false, List.of(c, "not awaitable")))
                 .isInstanceOf(IllegalArgumentException.class);
+        sleep(0);
     }
 
     @Test

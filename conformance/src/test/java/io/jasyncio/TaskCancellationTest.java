@@ -104,6 +104,25 @@ class TaskCancellationTest {
         assertThat(clock.time()).isEqualTo(1.0);
     }
 
+    @Test
+    void secondCancelWhileSleepingDoesNotChangeTheMessageOfTheFirst() {
+        Task<Void> t = createTask(() -> sleep(10));
+        sleep(0);
+        t.cancel("first");
+        t.cancel("second");
+        assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class).hasMessage("first");
+    }
+
+    @Test
+    void secondCancelWhileAwaitingAFutureDoesNotChangeTheMessageOfTheFirst(EventLoop loop) {
+        Future<String> fut = loop.createFuture();
+        Task<String> t = createTask(fut::await);
+        sleep(0);
+        t.cancel("first");
+        t.cancel("second");
+        assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class).hasMessage("first");
+    }
+
     // ---- while suspended (test_cancel, test_cancel_yield, test_task_cancel_waiter_future) ----
 
     @Test
@@ -649,6 +668,22 @@ class TaskCancellationTest {
     }
 
     @Test
+    void uncancelCannotRecallACancellationAlreadyPassedToASleep() {
+        Task<String> t = createTask(() -> {
+            try {
+                sleep(10);
+                return "normal";
+            } catch (CancelledError e) {
+                return "cancelled: " + e.getMessage();
+            }
+        });
+        sleep(0);
+        t.cancel("x");
+        assertThat(t.uncancel()).isEqualTo(0);
+        assertThat(t.await()).isEqualTo("cancelled: x");
+    }
+
+    @Test
     void uncancelledTaskContinuesAndCanBeCancelledAgain() {
         // test_uncancel_basic, without the repr checks (see reprSaysCancellingWhileARequestIsPending)
         Task<Void> t = createTask(() -> {
@@ -756,6 +791,41 @@ class TaskCancellationTest {
         catchThrowable(sleeping::await);
         catchThrowable(notStarted::await);
         assertThat(notStarted).hasToString("<Task cancelled name='A'>");
+    }
+
+    // ---- where the CancelledError comes from (test_cancel_traceback_for_future_result) ----
+
+    private static void sleepDeepDown() {
+        sleep(10);
+    }
+
+    @Test
+    void cancelledErrorStackTraceShowsWhereTheTaskWasSuspended(EventLoop loop) {
+        Future<String> fut = loop.createFuture();
+        Task<Void> sleeping = createTask(TaskCancellationTest::sleepDeepDown);
+        Task<Void> awaiting = createTask(() -> {
+            innerWaitsOn(fut);
+        });
+        Task<Void> ready = createTask(() -> {
+            sleep(0);
+            sleepDeepDown();
+        });
+        sleep(0);
+        proof = 0;
+        for (Task<Void> t : List.of(sleeping, awaiting, ready)) {
+            t.cancel();
+        }
+        assertThat(methodsOf(catchThrowable(sleeping::await))).contains("sleepDeepDown");
+        assertThat(methodsOf(catchThrowable(awaiting::await))).contains("innerWaitsOn");
+        assertThat(methodsOf(catchThrowable(ready::await))).doesNotContain("sleepDeepDown")
+                .anyMatch(m -> m.startsWith("lambda$"));
+    }
+
+    private static List<String> methodsOf(Throwable e) {
+        assertThat(e).isInstanceOf(CancelledError.class);
+        return java.util.Arrays.stream(e.getStackTrace())
+                .filter(f -> f.getClassName().equals(TaskCancellationTest.class.getName()))
+                .map(StackTraceElement::getMethodName).toList();
     }
 
     // ---- ordering of the delivery ----

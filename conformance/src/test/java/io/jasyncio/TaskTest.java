@@ -515,6 +515,19 @@ class TaskTest {
         assertThat(allTasks()).doesNotContain(t);
     }
 
+    @Test
+    void outsideALoopThereIsNoCurrentTaskAndNoTaskList() throws InterruptedException {
+        // test_current_task_no_running_loop; checked on a thread without a loop.
+        Object[] seen = new Object[2];
+        Thread t = Thread.ofPlatform().start(() -> {
+            seen[0] = String.valueOf(currentTask());
+            seen[1] = catchThrowable(Asyncio::allTasks);
+        });
+        t.join();
+        assertThat(seen[0]).isEqualTo("null");
+        assertThat(seen[1]).isInstanceOf(IllegalStateException.class);
+    }
+
     // ---- getStack / printStack (test_get_stack) ----
 
     private static void stackFoo(Future<?> f) {
