@@ -557,7 +557,7 @@ class TaskTest {
     }
 
     @Test
-    @Disabled("core bug: getStack() keeps jasyncio's own frames (Future.await, Coroutine.of's lambda),"
+    @Disabled("core bug: getStack() keeps jasyncio's own frames at the top (Future.await, Asyncio.sleep),"
             + " though its Javadoc says they are left out")
     void getStackStartsAtTheCallersSuspendingCallAndEndsAtTheCoroutine(EventLoop loop) {
         Future<String> f = loop.createFuture();
