@@ -10,7 +10,6 @@ import io.jasyncio.testing.Steps;
 import io.jasyncio.testing.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -209,8 +208,6 @@ class EagerTaskTest {
     }
 
     @Test
-    @Disabled("core bug: an eager createTask inside a plain callback leaves the callback without its context"
-            + " (swapCurrentTask(null) sets currentContext to null instead of restoring the handle's)")
     void eagerStartInsideAPlainCallbackRestoresTheCallbacksContext(EventLoop loop) {
         useEagerTasks(loop);
         ContextVar<String> cv = new ContextVar<>("cv", "default");
@@ -383,8 +380,6 @@ class EagerTaskTest {
     }
 
     @Test
-    @Disabled("core bug: gather never counts a pending future that a later eager child completes while the"
-            + " gather is being built (Gathering.of re-checks done() after creating the children): stalls")
     void gatherOfAPendingFutureThatALaterEagerChildCompletes(EventLoop loop) {
         // asyncio: await gather(fut, setter()) == [1, 2] under eager_task_factory (checked on 3.13).
         useEagerTasks(loop);

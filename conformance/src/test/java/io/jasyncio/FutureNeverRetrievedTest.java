@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.jasyncio.testing.ExceptionRecorder;
 import io.jasyncio.testing.VirtualClock;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,8 +87,6 @@ class FutureNeverRetrievedTest {
     }
 
     @Test
-    @Disabled("core bug: cancel() of a done future does not clear the unretrieved-exception report"
-            + " (asyncio: test_tb_logger_not_called_after_cancel)")
     void cancelOfAFailedFutureSuppressesTheNeverRetrievedReport() {
         // asyncio's Future.cancel() starts with `self.__log_traceback = False`, before the done
         // check: whoever cancels a future has taken charge of it.

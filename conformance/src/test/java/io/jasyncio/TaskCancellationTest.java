@@ -9,7 +9,6 @@ import io.jasyncio.testing.Steps;
 import io.jasyncio.testing.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -766,8 +765,6 @@ class TaskCancellationTest {
     // ---- repr while cancelling (test_cancelling, test_uncancel_basic, test_task_repr) ----
 
     @Test
-    @Disabled("core bug: Task repr says 'cancelling' only while the request is undelivered (mustCancel),"
-            + " after 'pending'; asyncio shows '<Task cancelling ...' whenever cancelling() > 0 and not done")
     void reprSaysCancellingWhileARequestIsPending() {
         Task<Void> notStarted = createTask(() -> sleep(10), "A");
         assertThat(notStarted.toString()).startsWith("<Task pending name='A'");

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -379,9 +378,6 @@ class TaskTest {
     }
 
     @Test
-    @Disabled("core bug: the repr of the running task names a JDK frame (coro=<Continuation.run() running at"
-            + " Continuation.java:251>, or String.valueOf when printed via concatenation): describeCoro skips"
-            + " only io.jasyncio frames")
     void reprOfTheRunningTaskNamesNoJdkFrame() {
         Task<List<String>> t = createTask(() -> List.of(currentTask().toString(), "" + currentTask(),
                 String.valueOf(currentTask())), "TestTask");
@@ -426,8 +422,6 @@ class TaskTest {
     }
 
     @Test
-    @Disabled("core bug: Task repr shows wait_for=Future pending, not the awaited future's repr"
-            + " (asyncio: test_task_repr_wait_for); the task's own cb=[n] then reads as the future's")
     void reprOfASuspendedTaskShowsTheAwaitedFuturesRepr(EventLoop loop) {
         Future<String> fut = loop.createFuture();
         Task<String> t = createTask(fut::await, "TestTask");
@@ -557,8 +551,6 @@ class TaskTest {
     }
 
     @Test
-    @Disabled("core bug: getStack() keeps jasyncio's own frames at the top (Future.await, Asyncio.sleep),"
-            + " though its Javadoc says they are left out")
     void getStackStartsAtTheCallersSuspendingCallAndEndsAtTheCoroutine(EventLoop loop) {
         Future<String> f = loop.createFuture();
         Task<Void> t = createTask(() -> stackFoo(f));
@@ -646,14 +638,19 @@ class TaskTest {
     }
 
     @Test
-    void getCoroIsNullOnceTheTaskIsDone() {
-        // A deliberate difference: asyncio keeps the coroutine of a finished task (test_get_coro)
-        // and drops it only after an eager completion (test_issue122332); jasyncio drops it always.
-        Task<String> t = createTask(() -> {
+    void getCoroKeepsTheCoroutineOfAFinishedTaskButNotOfAnEagerlyFinishedOne() {
+        // asyncio keeps the coroutine of a finished task (test_get_coro) and drops it only after
+        // an eager completion (test_eager_task_factory.py::test_issue122332).
+        Coroutine<String> coro = () -> {
             sleep(0);
             return "x";
-        });
+        };
+        Task<String> t = createTask(coro);
         t.await();
-        assertThat(t.getCoro()).isNull();
+        assertThat(t.getCoro()).isSameAs(coro);
+
+        Task<String> eager = getRunningLoop().newTask(() -> "at once", null, null, true);
+        assertThat(eager.done()).isTrue();
+        assertThat(eager.getCoro()).isNull();
     }
 }

@@ -212,6 +212,11 @@ public final class Asyncio {
         return castList(gatherAll(false, Arrays.asList(coroutines)));
     }
 
+    /** Like {@link #gather(Future[])} for coroutines without a result (each result is {@code null}). */
+    public static List<Void> gather(VoidCoroutine... coroutines) {
+        return castList(gatherAll(false, Arrays.asList(coroutines)));
+    }
+
     /**
      * Like {@link #gather(Future[])} with asyncio's {@code return_exceptions}: when {@code true},
      * failures (and {@link CancelledError}s of children cancelled on their own) are returned in
@@ -223,6 +228,11 @@ public final class Asyncio {
 
     /** Like {@link #gather(boolean, Future[])} for coroutines. */
     public static List<Object> gather(boolean returnExceptions, Coroutine<?>... coroutines) {
+        return gatherAll(returnExceptions, Arrays.asList(coroutines));
+    }
+
+    /** Like {@link #gather(boolean, Future[])} for coroutines without a result. */
+    public static List<Object> gather(boolean returnExceptions, VoidCoroutine... coroutines) {
         return gatherAll(returnExceptions, Arrays.asList(coroutines));
     }
 

@@ -8,8 +8,8 @@ package io.jasyncio;
  * swallow a cancellation. Catch it only to clean up, and rethrow it; or use {@code try/finally}.
  *
  * <p>It is raised at the task's next suspension point after {@link Task#cancel(String)}, carrying
- * the cancel message; awaiting a cancelled task or future raises a new {@code CancelledError} with
- * the same message whose cause is the one that ended the task.
+ * the cancel message. As in asyncio, the first awaiter of a cancelled task receives the very
+ * {@code CancelledError} that ended it; later retrievals get a new one.
  */
 public class CancelledError extends Error {
     private static final long serialVersionUID = 1L;

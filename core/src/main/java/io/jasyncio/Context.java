@@ -56,10 +56,20 @@ public final class Context {
     }
 
     /**
-     * Runs {@code action} on this thread with this context as the current one, then restores the
-     * previous one. For threads outside a loop (a worker thread, a test's main thread).
+     * Runs {@code action} with this context as the current one, then restores the previous one:
+     * Python's {@code Context.run}. Works on any thread, inside a task or callback too.
      */
     public <T> T call(Callable<T> action) throws Exception {
+        EventLoop loop = EventLoop.runningOnThisThread();
+        if (loop != null) {
+            Context previous = loop.currentContext;
+            loop.currentContext = this;
+            try {
+                return action.call();
+            } finally {
+                loop.currentContext = previous;
+            }
+        }
         Context previous = THREAD_CONTEXT.get();
         THREAD_CONTEXT.set(this);
         try {
@@ -71,12 +81,12 @@ public final class Context {
 
     /** Like {@link #call(Callable)} for an action without checked exceptions. */
     public <T> T run(Supplier<T> action) {
-        Context previous = THREAD_CONTEXT.get();
-        THREAD_CONTEXT.set(this);
         try {
-            return action.get();
-        } finally {
-            THREAD_CONTEXT.set(previous);
+            return call(action::get);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError("a Supplier cannot throw a checked exception", e);
         }
     }
 

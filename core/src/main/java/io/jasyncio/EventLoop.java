@@ -404,13 +404,20 @@ public class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException when {@code delay} is NaN
      */
     public TimerHandle callLater(double delay, Runnable callback) {
-        return callAtNanos(clock.nanoTime() + toNanos(delay, "delay"), callback, null);
+        if (Double.isNaN(delay)) {
+            throw new IllegalArgumentException("callLater: delay is NaN");
+        }
+        // Negative delays keep their order (asyncio: call_later(-2) runs before call_later(-1)).
+        double n = delay * 1e9;
+        long nanos = n >= MAX_DELAY_NANOS ? MAX_DELAY_NANOS : n <= -MAX_DELAY_NANOS ? -MAX_DELAY_NANOS : (long) n;
+        return callAtNanos(clock.nanoTime() + nanos, callback, null);
     }
 
     /** Like {@link #callLater(double, Runnable)} with a {@link Duration}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
-        long nanos = delay.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) > 0 ? MAX_DELAY_NANOS : delay.toNanos();
+        long nanos = delay.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) > 0 ? MAX_DELAY_NANOS
+                : delay.compareTo(Duration.ofNanos(-MAX_DELAY_NANOS)) < 0 ? -MAX_DELAY_NANOS : delay.toNanos();
         return callAtNanos(clock.nanoTime() + nanos, callback, null);
     }
 
@@ -601,14 +608,6 @@ public class EventLoop implements AutoCloseable {
             ready.add(task);
         }
         return task;
-    }
-
-    /** Makes {@code task} the current one and returns the previous (eager starts nest). */
-    Task<?> swapCurrentTask(Task<?> task) {
-        Task<?> previous = currentTask;
-        currentTask = task;
-        currentContext = task == null ? null : task.context;
-        return previous;
     }
 
     private void linkLive(Task<?> t) {

@@ -189,6 +189,7 @@ public class Future<T> {
      * already done. Awaiters get a {@link CancelledError} carrying {@code msg}.
      */
     public boolean cancel(String msg) {
+        markRetrieved(); // asyncio: cancel() silences a never-retrieved report, even when done
         if (state != PENDING) {
             return false;
         }
@@ -379,6 +380,18 @@ public class Future<T> {
     /** asyncio's repr: {@code <Future pending cb=[2]>}, {@code <Future finished result='x'>}. */
     @Override
     public String toString() {
+        if (!Debug.enterRepr(this)) {
+            return "<" + getClass().getSimpleName() + " ...>";
+        }
+        try {
+            return repr();
+        } finally {
+            Debug.leaveRepr(this);
+        }
+    }
+
+    /** The repr itself; {@link #toString()} guards it against cycles (tasks awaiting each other). */
+    String repr() {
         StringBuilder b = new StringBuilder("<").append(getClass().getSimpleName()).append(' ').append(stateName());
         describeTo(b);
         return b.append('>').toString();

@@ -17,20 +17,26 @@ final class Gathering extends Future<List<Object>> {
     private final List<Future<?>> children;
     private final boolean returnExceptions;
     private int finished;
-    private final int distinct;
+    /** The number of distinct children; set once all arguments were turned into futures. */
+    private int distinct;
+    /** False until of() returned: a child finishing before then belongs to an abandoned gather. */
+    private boolean built;
     private boolean cancelRequested;
 
-    private Gathering(EventLoop loop, List<Future<?>> children, int distinct, boolean returnExceptions) {
+    private Gathering(EventLoop loop, int size, boolean returnExceptions) {
         super(loop);
-        this.children = children;
-        this.distinct = distinct;
+        this.children = new ArrayList<>(size);
         this.returnExceptions = returnExceptions;
     }
 
-    /** Builds the gathering future over futures and coroutines (wrapped in tasks); duplicates are awaited once. */
+    /**
+     * Builds the gathering future over futures and coroutines (wrapped in tasks); duplicates are
+     * awaited once. Each pending child gets its callback as soon as it is seen, as asyncio does: a
+     * later child's eager first step may complete an earlier child.
+     */
     static Gathering of(EventLoop loop, List<?> awaitables, boolean returnExceptions) {
+        Gathering outer = new Gathering(loop, awaitables.size(), returnExceptions);
         Map<Object, Future<?>> seen = new IdentityHashMap<>(awaitables.size());
-        List<Future<?>> children = new ArrayList<>(awaitables.size());
         List<Future<?>> alreadyDone = new ArrayList<>();
         for (Object aw : awaitables) {
             Future<?> f = seen.get(aw);
@@ -39,19 +45,17 @@ final class Gathering extends Future<List<Object>> {
                 seen.put(aw, f);
                 if (f.done()) {
                     alreadyDone.add(f);
+                } else {
+                    addChildCallback(f, outer);
                 }
             }
-            children.add(f);
+            outer.children.add(f);
         }
-        Gathering outer = new Gathering(loop, children, seen.size(), returnExceptions);
-        if (children.isEmpty()) {
+        outer.distinct = seen.size();
+        outer.built = true;
+        if (outer.children.isEmpty()) {
             outer.completeResult(new ArrayList<>());
             return outer;
-        }
-        for (Future<?> f : seen.values()) {
-            if (!f.done()) {
-                addChildCallback(f, outer);
-            }
         }
         for (Future<?> f : alreadyDone) {
             outer.childDone(f);
@@ -59,7 +63,6 @@ final class Gathering extends Future<List<Object>> {
         return outer;
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> void addChildCallback(Future<T> child, Gathering outer) {
         child.addInternalCallback(outer::childDone);
     }
@@ -82,7 +85,7 @@ final class Gathering extends Future<List<Object>> {
 
     private void childDone(Future<?> child) {
         finished++;
-        if (done()) {
+        if (!built || done()) {
             if (!child.cancelled()) {
                 child.markRetrieved();
             }

@@ -23,6 +23,8 @@ public final class Runner implements AutoCloseable {
     private final Boolean debug;
     private final Supplier<? extends EventLoop> loopFactory;
     private EventLoop loop;
+    /** The context every run() uses unless given one: a copy taken when the loop was created (asyncio's Runner._context). */
+    private Context context;
     private boolean closed;
 
     /** A runner with a new default loop; debug mode as the environment says. */
@@ -58,14 +60,18 @@ public final class Runner implements AutoCloseable {
         return run(coroutine, null);
     }
 
-    /** Like {@link #run(Coroutine)}, running the main task in {@code context} ({@code null}: a copy of the current one). */
+    /**
+     * Like {@link #run(Coroutine)}, running the main task in {@code context}; {@code null} means the
+     * runner's own context, a copy of the creator's taken once, so that context variables set by
+     * one run are seen by the next (asyncio's Runner).
+     */
     public <T> T run(Coroutine<T> coroutine, Context context) {
         if (EventLoop.runningOnThisThread() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop:"
                     + " in a task, call the coroutine directly or use createTask(...)");
         }
         lazyInit();
-        Task<T> task = loop.createTask(coroutine, null, context);
+        Task<T> task = loop.createTask(coroutine, null, context != null ? context : this.context);
         return loop.runUntilComplete(task);
     }
 
@@ -79,6 +85,7 @@ public final class Runner implements AutoCloseable {
             throw new IllegalStateException("Runner is closed");
         }
         if (loop == null) {
+            context = Context.copyCurrent();
             loop = loopFactory.get();
             if (debug != null) {
                 loop.setDebug(debug);

@@ -226,14 +226,18 @@ public class Task<T> extends Future<T> {
                 pendingCancelMessage = cancelMessage;
             }
         }
-        Task<?> previous = loop.swapCurrentTask(this);
+        // Eager starts nest a step inside a running task or callback: restore exactly what ran.
+        Task<?> previousTask = loop.currentTask;
+        Context previousContext = loop.currentContext;
+        loop.currentTask = this;
+        loop.currentContext = context;
         try {
             fiber.resume();
         } finally {
-            loop.swapCurrentTask(previous);
+            loop.currentTask = previousTask;
+            loop.currentContext = previousContext;
             if (state != PENDING) {
                 fiber = null;
-                coro = null;
                 loop.taskDone(this);
             }
         }
@@ -242,6 +246,9 @@ public class Task<T> extends Future<T> {
     /** Runs the first step now, inside createTask: asyncio's eager start (3.12). */
     void eagerStart() {
         step();
+        if (state != PENDING) {
+            coro = null; // asyncio 3.12: get_coro() is None after an eager completion
+        }
     }
 
     // ---- public API ----
@@ -260,9 +267,12 @@ public class Task<T> extends Future<T> {
         this.name = String.valueOf(name);
     }
 
-    /** The coroutine this task runs (a {@link Coroutine} or {@link VoidCoroutine}); {@code null} once done. */
+    /**
+     * The coroutine this task runs (the {@link Coroutine} or {@link VoidCoroutine} lambda);
+     * {@code null} when the task completed during an eager start, as in asyncio 3.12+.
+     */
     public Object getCoro() {
-        return state == PENDING ? coro : null;
+        return coro;
     }
 
     /** The context the task runs in. */
@@ -278,6 +288,7 @@ public class Task<T> extends Future<T> {
      */
     @Override
     public boolean cancel(String msg) {
+        markRetrieved(); // asyncio: cancel() silences a never-retrieved report, even when done
         if (state != PENDING) {
             return false;
         }
@@ -337,15 +348,15 @@ public class Task<T> extends Future<T> {
             return List.of();
         }
         StackTraceElement[] all = f.stackTrace();
-        List<StackTraceElement> out = new ArrayList<>(all.length);
-        for (StackTraceElement e : all) {
-            String c = e.getClassName();
-            if (c.equals(Task.class.getName()) && e.getMethodName().equals("body")) {
-                break;
-            }
-            if (c.startsWith("io.jasyncio.engine.") || c.startsWith("jdk.internal.vm.")
-                    || (c.equals(Task.class.getName()) && !e.getMethodName().startsWith("lambda"))) {
-                continue;
+        int first = 0;
+        while (first < all.length && Debug.isKernelFrame(all[first])) {
+            first++; // the suspension machinery above the user's call (await, sleep, park, yield)
+        }
+        List<StackTraceElement> out = new ArrayList<>(all.length - first);
+        for (int i = first; i < all.length; i++) {
+            StackTraceElement e = all[i];
+            if (e.getClassName().equals(Task.class.getName()) && e.getMethodName().equals("body")) {
+                break; // the task's entry: below it is only the engine
             }
             out.add(e);
         }
@@ -376,17 +387,14 @@ public class Task<T> extends Future<T> {
 
     /** asyncio's repr: {@code <Task pending name='Task-1' coro=<...> wait_for=<Future pending>>}. */
     @Override
-    public String toString() {
-        StringBuilder b = new StringBuilder("<Task ").append(stateName());
-        if (state == PENDING && mustCancel) {
-            b.append(" cancelling");
-        }
+    String repr() {
+        StringBuilder b = new StringBuilder("<Task ").append(state == PENDING && numCancelsRequested > 0 ? "cancelling" : stateName());
         b.append(" name='").append(getName()).append('\'');
         if (state == PENDING) {
             b.append(" coro=<").append(describeCoro()).append('>');
         }
         if (waiter instanceof Future<?> f) {
-            b.append(" wait_for=<").append(f.getClass().getSimpleName()).append(' ').append(f.stateName()).append('>');
+            b.append(" wait_for=").append(f);
         } else if (waiter instanceof SleepTimer t) {
             b.append(" wait_for=<sleep until ").append(t.when()).append('>');
         }
@@ -399,8 +407,8 @@ public class Task<T> extends Future<T> {
                 ? List.of(new Throwable().getStackTrace()) // running: its own frames, right here
                 : getStack();
         for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            if (!c.startsWith("io.jasyncio.") || c.startsWith("io.jasyncio.examples.")) {
+            if (!Debug.isKernelFrame(e) && !Debug.isJdkFrame(e)) {
+                String c = e.getClassName();
                 return c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName()
                         + "() running at " + e.getFileName() + ":" + e.getLineNumber();
             }

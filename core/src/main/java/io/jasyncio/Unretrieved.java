@@ -100,7 +100,7 @@ final class Unretrieved {
         ExceptionContext toContext() {
             return ExceptionContext.builder((isTask ? "Task" : "Future") + " exception was never retrieved")
                     .exception(exception)
-                    .put(isTask ? "task" : "future", description)
+                    .put("future", description) // asyncio's key for tasks too; the object itself is gone
                     .build();
         }
     }
