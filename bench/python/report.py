@@ -5,6 +5,7 @@
 
 Every figure is a median over repeated measurements (JMH measurement iterations, or Python runs)
 with the min-max range beside it. A workload whose raw files are missing is listed as not run.
+A section of the previous RESULTS.md starting with "## Analysis (hand-written" is kept at the end.
 """
 
 import argparse
@@ -16,6 +17,9 @@ import platform
 import re
 import statistics
 import subprocess
+
+TIMER_COUNT = 1_000_000
+ANALYSIS_HEADING = "## Analysis (hand-written"
 
 TARGETS = {
     "steps_vs_cpython": 8.0,
@@ -83,6 +87,33 @@ def jmh_entries(path):
                 entry["secondary"][k] = Stat(raw)
         out[(key, engine)] = entry
     return out
+
+
+def gc_info(e, per_invocation=1):
+    """(bytes allocated per unit, share of the measured time spent in GC pauses) from JMH -prof gc."""
+    if e is None:
+        return None, None
+    sec = e["secondary"]
+    norm = sec.get("gc.alloc.rate.norm")
+    alloc = norm.median / per_invocation if norm else None
+    js = e["json"]
+    iters = js.get("measurementIterations") or 1
+    gct = sec.get("gc.time")
+    if "gc.alloc.rate" not in sec:
+        return alloc, None  # run without -prof gc
+    gc_ms = sum(gct.values) if gct else 0.0
+    if js["mode"] == "ss":
+        total_ms = sum(e["primary"].values)
+    else:
+        t = str(js.get("measurementTime") or "1 s").split()
+        total_ms = iters * float(t[0]) * {"s": 1000.0, "ms": 1.0}.get(t[1] if len(t) > 1 else "s", 1000.0)
+    return alloc, gc_ms / total_ms if total_ms else None
+
+
+def fmt_gc(alloc, share):
+    a = "-" if alloc is None else (f"{alloc:,.1f} B" if alloc < 100 else f"{alloc:,.0f} B")
+    g = "-" if share is None else f"{share:.0%}"
+    return a, g
 
 
 def python_stats(path, field="value", scenario=None):
@@ -226,8 +257,8 @@ def main():
     S.append("## 1. Task steps: 10 tasks each looping `sleep(0)`")
     S.append("")
     if cont or cpy:
-        S.append("| implementation | steps/s (median) | min – max | ns per step | JMH score ± error | vs CPython asyncio |")
-        S.append("|---|---:|---:|---:|---:|---:|")
+        S.append("| implementation | steps/s (median) | min – max | ns per step | JMH score ± error | vs CPython asyncio | allocated per step | GC pauses (share of time) |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|---:|")
         rows = [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
                 ("jasyncio, portable engine", port["primary"] if port else None, port),
                 ("CPython asyncio", cpy, None),
@@ -236,8 +267,9 @@ def main():
             if st is None:
                 continue
             err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
+            al, g = fmt_gc(*gc_info(e))
             S.append(f"| {name} | {num(st.median)} | {rng(st)} | {num(1e9 / st.median, 0)} | {err} | "
-                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} |")
+                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {al} | {g} |")
         S.append("")
         if base:
             b = base["primary"]
@@ -285,16 +317,17 @@ def main():
     S.append("## 2. Spawn + gather of 100,000 trivial tasks")
     S.append("")
     if cont or cpy:
-        S.append("| implementation | tasks/s (median) | min – max | µs per task | JMH score ± error | vs CPython asyncio |")
-        S.append("|---|---:|---:|---:|---:|---:|")
+        S.append("| implementation | tasks/s (median) | min – max | µs per task | JMH score ± error | vs CPython asyncio | allocated per task | GC pauses (share of time) |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, st, e in [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
                             ("jasyncio, portable engine", port["primary"] if port else None, port),
                             ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)]:
             if st is None:
                 continue
             err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
+            al, g = fmt_gc(*gc_info(e))
             S.append(f"| {name} | {num(st.median)} | {rng(st)} | {1e6 / st.median:.2f} | {err} | "
-                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} |")
+                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {al} | {g} |")
         S.append("")
         r = ratio(cont["primary"].median, cpy.median) if cont and cpy else None
         S.append(f"- Target ≥{TARGETS['spawn']:.0f}x CPython asyncio's tasks/s: {fmt_ratio(r)} → "
@@ -324,8 +357,8 @@ def main():
         S.append("is the loop thread's CPU time only (scheduling + firing, without idle waits and without GC")
         S.append("threads), i.e. the loop's own cost per timer.")
         S.append("")
-        S.append("| implementation | callbacks/s, wall (median) | min – max | vs CPython asyncio | callbacks per loop-CPU-second (median) | min – max | vs CPython asyncio |")
-        S.append("|---|---:|---:|---:|---:|---:|---:|")
+        S.append("| implementation | callbacks/s, wall (median) | min – max | vs CPython asyncio | callbacks per loop-CPU-second (median) | min – max | vs CPython asyncio | allocated per timer | GC pauses (share of time) |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
         def jstats(e):
             wall = e["primary"].map(lambda ms: 1e6 / (ms / 1000.0))  # ms/op -> callbacks/s
@@ -335,27 +368,30 @@ def main():
 
         rows = []
         if cont:
-            rows.append(("jasyncio, continuation engine",) + jstats(cont))
+            rows.append(("jasyncio, continuation engine",) + jstats(cont) + (cont,))
         if port:
-            rows.append(("jasyncio, portable engine (same code: no task involved)",) + jstats(port))
+            rows.append(("jasyncio, portable engine (same code: no task involved)",) + jstats(port) + (port,))
         if cpy:
-            rows.append(("CPython asyncio", cpy, pycpu.get("cpython-asyncio")))
+            rows.append(("CPython asyncio", cpy, pycpu.get("cpython-asyncio"), None))
         if py.get("uvloop"):
-            rows.append(("uvloop", py.get("uvloop"), pycpu.get("uvloop")))
+            rows.append(("uvloop", py.get("uvloop"), pycpu.get("uvloop"), None))
         cpy_cpu = pycpu.get("cpython-asyncio")
-        for name, wall, cpu in rows:
+        for name, wall, cpu, e in rows:
+            al, g = fmt_gc(*gc_info(e, TIMER_COUNT))
             S.append(f"| {name} | {num(wall.median)} | {rng(wall)} | {fmt_ratio(ratio(wall.median, cpy.median if cpy else None))} | "
                      f"{num(cpu.median) if cpu else '-'} | {rng(cpu) if cpu else '-'} | "
-                     f"{fmt_ratio(ratio(cpu.median, cpy_cpu.median)) if cpu and cpy_cpu else '-'} |")
+                     f"{fmt_ratio(ratio(cpu.median, cpy_cpu.median)) if cpu and cpy_cpu else '-'} | {al} | {g} |")
         S.append("")
         cwall, ccpu = jstats(cont) if cont else (None, None)
         r = ratio(cwall.median, cpy.median) if cont and cpy else None
         rc = ratio(ccpu.median, cpy_cpu.median) if ccpu and cpy_cpu else None
         S.append(f"- Target ≥{TARGETS['timers']:.0f}x CPython asyncio's callbacks/s (wall, as specified): {fmt_ratio(r)} → "
                  f"{verdict(None if r is None else r >= TARGETS['timers'])}. On loop CPU time: {fmt_ratio(rc)}.")
-        if cont and "gc.time" in cont["secondary"]:
-            S.append(f"- JMH `-prof gc`: {num(cont['secondary']['gc.alloc.rate.norm'].median / 1e6)} B allocated per timer, "
-                     f"{num(cont['secondary']['gc.time'].median)} ms of GC per round (median).")
+        if cpy:
+            S.append(f"- Ceiling of the wall-clock ratio: the last deadline is ~1 s after scheduling starts, so even a loop"
+                     f" that cost nothing would score at most ~{num(TIMER_COUNT)} callbacks/s ="
+                     f" {fmt_ratio(TIMER_COUNT / cpy.median)} CPython asyncio's {num(cpy.median)} on this machine:"
+                     f" the ≥{TARGETS['timers']:.0f}x wall target {'cannot be met here as specified' if TIMER_COUNT / cpy.median < TARGETS['timers'] else 'is within reach'}.")
         summary.append(("1,000,000 `callLater` timers", f"≥{TARGETS['timers']:.0f}x CPython",
                         f"{num(cwall.median)} callbacks/s" if cont else "-",
                         f"{num(cpy.median)} callbacks/s" if cpy else "-", fmt_ratio(r),
@@ -448,6 +484,16 @@ def main():
     add("bench/README.md describes each workload. Raw results (JMH JSON and logs, Python JSON lines, class")
     add("histograms) are in `bench/results/raw/`, not committed.")
     add("")
+    # A hand-written analysis section at the end of the previous RESULTS.md survives regeneration.
+    try:
+        with open(a.out) as f:
+            old = f.read()
+        i = old.find(ANALYSIS_HEADING)
+        if i >= 0:
+            L.append(old[i:].rstrip("\n"))
+            L.append("")
+    except OSError:
+        pass
     with open(a.out, "w") as f:
         f.write("\n".join(L))
     print(f"wrote {a.out}")
