@@ -15,7 +15,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -155,7 +154,6 @@ class EventLoopTest {
      * call_later(-1,a); call_later(-2,b); call_later(0,c); call_soon(d) runs d, b, a, c.
      */
     @Test
-    @Disabled("core bug: callLater clamps negative delays to 0, so negative deadlines lose their order (asyncio runs call_later(-2) before call_later(-1))")
     void negativeDelaysKeepDeadlineOrder() {
         EventLoop loop = newLoop();
         loop.callLater(-1, add("a"));

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -274,7 +273,6 @@ class RunnerTest {
      * Verified on CPython 3.13: runner.run(f(1)), runner.run(f(2)) return -1, 1.
      */
     @Test
-    @Disabled("core bug: Runner.run copies the caller's context on every run instead of reusing the runner's own context (asyncio's Runner._context)")
     void runnerKeepsItsContextAcrossRuns() {
         ContextVar<Integer> cvar = new ContextVar<>("cvar", -1);
         try (Runner runner = new Runner(null, loops())) {
