@@ -454,6 +454,80 @@ class EngineTest {
         return f.await();
     }
 
+    // ---- interrupts ----
+
+    /** What {@link #aTaskThatSetsItsInterruptFlagDoesNotMakeTheLoopSpin} observed. */
+    private record SpinReport(long idleWaits, Thread.State taskThreadState) {}
+
+    /**
+     * A task that sets its thread's interrupt flag (the usual "restore the flag after catching
+     * InterruptedException" idiom) and then suspends. On the continuation engine the flag lands on
+     * the loop thread, and every select() of the idle loop returns at once: the loop spins (about
+     * 100,000 idle waits and a full core in 0.5 s, measured). On the portable engine the task's
+     * virtual thread spins in its park loop instead (LockSupport.park returns at once while the flag
+     * is set). The same spin keeps a JUnit @Timeout from ever ending a hung AsyncioExtension test:
+     * the timeout interrupts the loop thread and the loop spins on.
+     */
+    @Test
+    @Disabled("core bug: an interrupt flag on the loop thread (continuation) or on a task's virtual thread (portable) makes the idle loop / the parked fiber busy-spin at 100% CPU")
+    void aTaskThatSetsItsInterruptFlagDoesNotMakeTheLoopSpin() {
+        SpinReport report = toThread(() -> {
+            java.util.concurrent.atomic.AtomicLong idleWaits = new java.util.concurrent.atomic.AtomicLong();
+            io.jasyncio.testing.VirtualClock virtual = new io.jasyncio.testing.VirtualClock();
+            Clock counting = new Clock() {
+                @Override
+                public long nanoTime() {
+                    return virtual.nanoTime();
+                }
+
+                @Override
+                public long idleWait(long deadline, boolean inFlight) {
+                    idleWaits.incrementAndGet();
+                    return virtual.idleWait(deadline, inFlight);
+                }
+            };
+            return Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                Future<String> release = loop.createFuture();
+                AtomicReference<Thread> taskThread = new AtomicReference<>();
+                Task<Void> t = createTask(() -> {
+                    taskThread.set(Thread.currentThread());
+                    Thread.currentThread().interrupt();
+                    try {
+                        release.await();
+                    } finally {
+                        Thread.interrupted(); // do not leak the flag
+                    }
+                });
+                sleep(0);
+                long before = idleWaits.get();
+                // A 100 ms window of real time with the task suspended and a job in flight (so
+                // virtual time stands still and the loop waits in select()).
+                Thread.State state = toThread(() -> {
+                    long end = System.nanoTime() + 100_000_000L;
+                    Thread.State s = taskThread.get().getState();
+                    while (System.nanoTime() < end) {
+                        s = taskThread.get().getState();
+                        if (!continuationEngine() && s == Thread.State.WAITING) {
+                            break;
+                        }
+                        Thread.onSpinWait();
+                    }
+                    return s;
+                });
+                long spins = idleWaits.get() - before;
+                release.setResult("go");
+                t.await();
+                return new SpinReport(spins, state);
+            }, null, () -> new EventLoop(counting));
+        });
+        if (continuationEngine()) {
+            assertThat(report.idleWaits()).as("idle waits of the loop in 100 ms").isLessThan(50);
+        } else {
+            assertThat(report.taskThreadState()).as("state of the suspended task's virtual thread").isEqualTo(Thread.State.WAITING);
+        }
+    }
+
     // ---- engine-specific thread identity (ADR 0001) ----
 
     private static final ThreadLocal<String> THREAD_LOCAL = new ThreadLocal<>();
