@@ -166,7 +166,18 @@ public final class Asyncio {
      * @throws CancelledError when the task is cancelled while sleeping
      */
     public static void sleep(double delay) {
-        sleep(delay, null);
+        // Not delegating to sleep(delay, null): every frame here is kept on the stack of each
+        // sleeping task.
+        if (Double.isNaN(delay)) {
+            throw new IllegalArgumentException("Invalid delay: NaN (not a number)");
+        }
+        Task<?> task = Task.current("sleep()");
+        if (delay <= 0) {
+            task.yieldOnce();
+        } else {
+            task.sleepUntil(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
+            task.park();
+        }
     }
 
     /** Like {@link #sleep(double)} with a {@link Duration}. */
@@ -185,6 +196,7 @@ public final class Asyncio {
             return result;
         }
         task.sleepUntil(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
+        task.park();
         return result;
     }
 

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -64,7 +63,7 @@ public class EventLoop implements AutoCloseable {
     /** Handles and Tasks ready to run, in order. */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     /** Scheduled timers, earliest first; may hold cancelled ones until purged. */
-    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    private final TimerQueue timers = new TimerQueue();
     /** Cancelled timers still in the heap. */
     private int cancelledTimers;
     /** Tie-break for equal deadlines. */
@@ -271,7 +270,7 @@ public class EventLoop implements AutoCloseable {
         if (!ready.isEmpty() || stopping) {
             wait = 0;
         } else {
-            long deadline = timers.isEmpty() ? Long.MAX_VALUE : timers.peek().whenNanos;
+            long deadline = timers.isEmpty() ? Long.MAX_VALUE : timers.peekWhen();
             wait = clock.idleWait(deadline, inFlight > 0);
         }
         select(wait);
@@ -279,14 +278,23 @@ public class EventLoop implements AutoCloseable {
         unretrieved.pollCollected();
 
         long now = clock.nanoTime();
-        TimerHandle t;
-        while ((t = timers.peek()) != null && t.whenNanos <= now) {
-            timers.poll();
-            t.scheduled = false;
-            if (t.cancelled) {
-                cancelledTimers--;
+        while (!timers.isEmpty() && timers.peekWhen() <= now) {
+            Object due = timers.poll();
+            if (due instanceof TimerHandle t) {
+                t.scheduled = false;
+                if (t.cancelled) {
+                    cancelledTimers--;
+                } else {
+                    ready.add(t);
+                }
             } else {
-                ready.add(t);
+                SleepTimer st = (SleepTimer) due;
+                if (st.cancelled()) {
+                    cancelledTimers--;
+                } else {
+                    st.when = SleepTimer.READY;
+                    ready.add(st);
+                }
             }
         }
 
@@ -294,21 +302,30 @@ public class EventLoop implements AutoCloseable {
             Object entry = ready.poll();
             if (debug) {
                 runTimed(entry);
-            } else if (entry instanceof Task<?> task) {
-                task.step();
             } else {
-                ((Handle) entry).run();
+                runEntry(entry);
+            }
+        }
+    }
+
+    /** Runs one ready entry: a task step, a callback, or a sleep timer that wakes its task. */
+    private void runEntry(Object entry) {
+        if (entry instanceof Task<?> task) {
+            task.step();
+        } else if (entry instanceof Handle h) {
+            h.run();
+        } else {
+            SleepTimer st = (SleepTimer) entry;
+            if (!st.cancelled()) {
+                st.when = SleepTimer.FIRED;
+                ready.add(st.task);
             }
         }
     }
 
     private void runTimed(Object entry) {
         long start = SystemClock.realNanos();
-        if (entry instanceof Task<?> task) {
-            task.step();
-        } else {
-            ((Handle) entry).run();
-        }
+        runEntry(entry);
         double took = (SystemClock.realNanos() - start) / 1e9;
         if (took >= slowCallbackDuration) {
             LOG.log(Level.WARNING, "Executing {0} took {1} seconds", entry, String.format("%.3f", took));
@@ -341,19 +358,15 @@ public class EventLoop implements AutoCloseable {
 
     private void purgeCancelledTimers() {
         if (timers.size() > 100 && cancelledTimers * 2 > timers.size()) {
-            timers.removeIf(h -> {
-                if (h.cancelled) {
-                    h.scheduled = false;
-                    return true;
-                }
-                return false;
-            });
+            timers.removeCancelled();
             cancelledTimers = 0;
         } else {
-            TimerHandle t;
-            while ((t = timers.peek()) != null && t.cancelled) {
+            Object t;
+            while ((t = timers.peek()) != null && TimerQueue.isCancelled(t)) {
                 timers.poll();
-                t.scheduled = false;
+                if (t instanceof TimerHandle h) {
+                    h.scheduled = false;
+                }
                 cancelledTimers--;
             }
         }
@@ -450,8 +463,8 @@ public class EventLoop implements AutoCloseable {
 
     /** Schedules the timer that ends a task's sleep. */
     SleepTimer scheduleSleep(Task<?> task, long whenNanos) {
-        SleepTimer t = new SleepTimer(this, whenNanos, timerSequence++, task);
-        timers.add(t);
+        SleepTimer t = new SleepTimer(task, whenNanos);
+        timers.add(whenNanos, timerSequence++, t);
         return t;
     }
 

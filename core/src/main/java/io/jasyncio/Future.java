@@ -149,7 +149,9 @@ public class Future<T> {
      */
     public T await() {
         if (state == PENDING) {
-            Task.current("Future.await()").awaitFuture(this);
+            Task<?> task = Task.current("Future.await()");
+            task.prepareAwait(this);
+            task.park();
         }
         return result();
     }

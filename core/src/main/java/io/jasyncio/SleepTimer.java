@@ -1,29 +1,40 @@
 package io.jasyncio;
 
 /**
- * The timer of a task suspended in {@link Asyncio#sleep(double)}: it puts the task back on the
- * ready queue when it fires, with no future and no callback object in between.
+ * The timer of a task suspended in {@link Asyncio#sleep(double)}: 24 bytes instead of a future, a
+ * callback and a {@link TimerHandle}. It is the heap entry, then the ready-queue entry, and it puts
+ * the task back on the ready queue when it runs, so the task steps one iteration after the timer
+ * fired, exactly as asyncio's sleep future and its wakeup callback do.
+ *
+ * <pre>
+ *   deadline ──(due: popped from the heap)──► READY ──(run from the ready queue)──► FIRED
+ *      │                                        │
+ *      └──────────── cancel() ──────────────────┴──► CANCELLED (skipped wherever it is)
+ * </pre>
  */
-final class SleepTimer extends TimerHandle {
-    private final Task<?> task;
-    /** Whether the timer ran (the sleep ended normally). */
-    boolean fired;
+final class SleepTimer {
+    static final long READY = Long.MIN_VALUE, FIRED = Long.MIN_VALUE + 1, CANCELLED = Long.MIN_VALUE + 2;
 
-    SleepTimer(EventLoop loop, long whenNanos, long sequence, Task<?> task) {
-        super(loop, whenNanos, sequence, null, null);
+    final Task<?> task;
+    /** The deadline while in the heap, then READY, FIRED or CANCELLED. Deadlines never reach these values. */
+    long when;
+
+    SleepTimer(Task<?> task, long when) {
         this.task = task;
+        this.when = when;
     }
 
-    @Override
-    void run() {
-        if (!cancelled) {
-            fired = true;
-            loop.readyTask(task);
-        }
+    boolean inHeap() {
+        return when > CANCELLED;
+    }
+
+    boolean cancelled() {
+        return when == CANCELLED;
     }
 
     @Override
     public String toString() {
-        return "<SleepTimer" + (cancelled ? " cancelled" : "") + " task=" + task.getName() + " when=" + when() + ">";
+        String state = when == READY ? "due" : when == FIRED ? "fired" : when == CANCELLED ? "cancelled" : "until " + when / 1e9;
+        return "<sleep " + state + ">";
     }
 }

@@ -30,8 +30,8 @@ public class Task<T> extends Future<T> {
      * Invariant (asyncio's, restated for a stackful coroutine): while the task is pending, either
      *  - it is on the loop's ready queue (a first step, a bare yield, or a wakeup) and waiter is
      *    null, or
-     *  - it is suspended in awaitFuture() with waiter set to the future and registered with it, or
-     *    in sleepUntil() with waiter set to its scheduled SleepTimer, or
+     *  - it is suspended after prepareAwait() with waiter set to the future and registered with it, or
+     *    after sleepUntil() with waiter set to its scheduled SleepTimer, or
      *  - it is running (loop.currentTask == this).
      *
      * step() is asyncio's __step: it turns a pending cancel request into a CancelledError thrown at
@@ -137,8 +137,12 @@ public class Task<T> extends Future<T> {
         }
     }
 
-    /** Suspends until {@code f} is done (the caller then reads its result). */
-    void awaitFuture(Future<?> f) {
+    /**
+     * Registers this task as a waiter of {@code f}; the caller then calls {@link #park()}. Kept
+     * apart so that this frame is gone by the time the task suspends: every frame alive at a
+     * suspension is stored in the task's stack.
+     */
+    void prepareAwait(Future<?> f) {
         if (f == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
         }
@@ -150,13 +154,12 @@ public class Task<T> extends Future<T> {
         if (mustCancel && f.cancel(cancelMessage)) {
             mustCancel = false;
         }
-        park();
     }
 
     /**
-     * Suspends until the loop's clock reaches {@code whenNanos}: asyncio's {@code sleep}, which
-     * awaits a future set by a timer. Here the timer wakes the task directly, and a cancel
-     * cancels the timer; the order of events is the same as asyncio's.
+     * Schedules the end of a sleep at {@code whenNanos}; the caller then calls {@link #park()}.
+     * asyncio's sleep awaits a future that a timer sets; here the timer wakes the task directly and
+     * a cancel cancels the timer, with the same order of events.
      */
     void sleepUntil(long whenNanos) {
         SleepTimer timer = loop.scheduleSleep(this, whenNanos);
@@ -164,15 +167,17 @@ public class Task<T> extends Future<T> {
         if (mustCancel && cancelSleep(timer, cancelMessage)) {
             mustCancel = false;
         }
-        park();
     }
 
-    /** Cancels a sleep whose timer has not fired: the task wakes next iteration with CancelledError(msg). */
+    /** Cancels a sleep whose timer has not run: the task wakes next iteration with CancelledError(msg). */
     private boolean cancelSleep(SleepTimer timer, String msg) {
-        if (timer.fired || timer.cancelled) {
+        if (timer.when == SleepTimer.FIRED || timer.cancelled()) {
             return false;
         }
-        timer.cancel();
+        if (timer.inHeap()) {
+            loop.timerCancelled();
+        }
+        timer.when = SleepTimer.CANCELLED;
         // Like the message of a cancelled sleep future: set now, so that a second cancel() before
         // the task runs (which only sets mustCancel) cannot change it.
         pendingCancel = true;
@@ -187,7 +192,8 @@ public class Task<T> extends Future<T> {
         park();
     }
 
-    private void park() {
+    /** Suspends until the loop resumes this task; throws the CancelledError a cancel left for it. */
+    void park() {
         loop.engine.suspend();
         throwPendingCancel();
     }
@@ -211,7 +217,7 @@ public class Task<T> extends Future<T> {
         Object w = waiter;
         waiter = null;
         Future<?> waited = w instanceof Future<?> f ? f : null;
-        boolean wokenByCancel = w instanceof SleepTimer t ? t.cancelled : waited != null && waited.cancelled();
+        boolean wokenByCancel = w instanceof SleepTimer t ? t.cancelled() : waited != null && waited.cancelled();
         // (A cancelled sleep set pendingCancel itself; a cancelled future's CancelledError is read
         // by the fiber from the future.)
         if (mustCancel) {
@@ -396,7 +402,7 @@ public class Task<T> extends Future<T> {
         if (waiter instanceof Future<?> f) {
             b.append(" wait_for=").append(f);
         } else if (waiter instanceof SleepTimer t) {
-            b.append(" wait_for=<sleep until ").append(t.when()).append('>');
+            b.append(" wait_for=").append(t);
         }
         describeTo(b);
         return b.append('>').toString();

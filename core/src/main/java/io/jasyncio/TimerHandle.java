@@ -7,7 +7,7 @@ package io.jasyncio;
  * <p>Timers fire in deadline order; timers with equal deadlines fire in the order they were
  * scheduled (asyncio leaves that undefined; jasyncio makes it stable).
  */
-public sealed class TimerHandle extends Handle implements Comparable<TimerHandle> permits SleepTimer {
+public final class TimerHandle extends Handle {
     /** The deadline on the loop's clock, in nanoseconds. */
     final long whenNanos;
     /** Scheduling order, the tie-break among equal deadlines. */
@@ -34,12 +34,6 @@ public sealed class TimerHandle extends Handle implements Comparable<TimerHandle
             }
             super.cancel();
         }
-    }
-
-    @Override
-    public int compareTo(TimerHandle o) {
-        int c = Long.compare(whenNanos, o.whenNanos);
-        return c != 0 ? c : Long.compare(sequence, o.sequence);
     }
 
     @Override
