@@ -728,6 +728,42 @@ class EventLoopTest {
         assertThat(seen).hasSize(100).isSorted();
     }
 
+    /**
+     * Ping-pong across threads: each call is posted while the loop is (most likely) blocked in its
+     * selector, and the poster waits for it to run before posting the next. A lost wakeup would
+     * leave the loop asleep with a call in its inbox; the poster's bounded wait turns that into a
+     * failure instead of a hang.
+     */
+    @Test
+    @Timeout(60)
+    void callSoonThreadsafePingPongNeverLosesAWakeup() throws Exception {
+        EventLoop loop = track(new EventLoop());
+        int rounds = 5_000;
+        AtomicReference<String> failure = new AtomicReference<>();
+        CountDownLatch loopRan = new CountDownLatch(1);
+        loop.callSoon(loopRan::countDown);
+        Thread poster = Thread.ofPlatform().name("ping").start(() -> {
+            try {
+                loopRan.await();
+                for (int i = 0; i < rounds; i++) {
+                    CountDownLatch pong = new CountDownLatch(1);
+                    loop.callSoonThreadsafe(pong::countDown);
+                    if (!pong.await(10, TimeUnit.SECONDS)) {
+                        failure.set("round " + i + ": the loop did not wake up within 10 s");
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                failure.set("interrupted");
+            } finally {
+                loop.callSoonThreadsafe(loop::stop);
+            }
+        });
+        loop.runForever();
+        poster.join();
+        assertThat(failure.get()).isNull();
+    }
+
     /** Extension-based tests: the test body is the main task of a loop on a virtual clock. */
     @Nested
     @ExtendWith(AsyncioExtension.class)
