@@ -300,6 +300,51 @@ class ThreadsTest {
         assertThat(Thread.currentThread()).isSameAs(loopThread);
     }
 
+    /** Verified on CPython 3.13: the task sees the submitting thread's context (call_soon_threadsafe copies it). */
+    @Test
+    void runCoroutineThreadsafeRunsInACopyOfTheSubmittersContext(EventLoop loop) {
+        ContextVar<String> v = new ContextVar<>("v", "unset");
+        v.set("loop task");
+        String seen = toThread(() -> new Context().call(() -> {
+            v.set("submitter");
+            return Asyncio.runCoroutineThreadsafe(() -> v.get(), loop).get(20, TimeUnit.SECONDS);
+        }));
+        assertThat(seen).isEqualTo("submitter");
+        assertThat(v.get()).isEqualTo("loop task");
+    }
+
+    /** A job still queued in the executor when its awaiting task is cancelled never runs. */
+    @Test
+    void cancellingBeforeTheJobStartsMeansItNeverRuns() {
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Void> blockerStarted = new CompletableFuture<>();
+            List<String> ran = Collections.synchronizedList(new ArrayList<>());
+            Task<Object> blocker = createTask(() -> Asyncio.runInExecutor(single, () -> {
+                blockerStarted.complete(null);
+                release.await();
+                ran.add("blocker");
+                return null;
+            }));
+            awaitCf(blockerStarted);
+            Task<Object> queued = createTask(() -> Asyncio.runInExecutor(single, () -> {
+                ran.add("queued");
+                return null;
+            }));
+            sleep(0);
+            queued.cancel();
+            assertThatThrownBy(queued::await).isInstanceOf(CancelledError.class);
+            release.countDown();
+            blocker.await();
+            // Drain the executor: a job submitted after the cancelled one runs after it would have.
+            Asyncio.runInExecutor(single, () -> ran.add("after"));
+            assertThat(ran).containsExactly("blocker", "after");
+        } finally {
+            single.shutdownNow();
+        }
+    }
+
     @Test
     void runCoroutineThreadsafeDeliversTheVeryException(EventLoop loop) {
         IllegalStateException boom = new IllegalStateException("boom");
