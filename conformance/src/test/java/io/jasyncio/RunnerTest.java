@@ -412,11 +412,13 @@ class RunnerTest {
     }
 
     @Test
-    void runnerCloseShutsTheDefaultExecutorDown() {
+    void runnerCloseShutsTheDefaultExecutorDown() throws InterruptedException {
         Runner runner = new Runner(null, loops());
         Thread worker = runner.run(() -> Asyncio.toThread(Thread::currentThread));
         runner.close();
-        // shutdownDefaultExecutor waited for the pool's threads to end.
+        // The pool was shut down: its idle worker ends at once (a live pool keeps it 60 s). The
+        // worker may still be returning from its run() when awaitTermination reports, hence join.
+        worker.join(20_000);
         assertThat(worker.isAlive()).isFalse();
     }
 
