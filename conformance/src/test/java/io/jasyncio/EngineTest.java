@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -292,7 +291,6 @@ class EngineTest {
      * the task is later resumed by it although it is suspended somewhere else (or already done).
      */
     @Test
-    @Disabled("core bug: a refused (pinned) suspend leaves its wakeup registered (ready entry / sleep timer / waiter); the task is later resumed spuriously, or step() of a done task throws InvalidStateError out of the loop")
     void aPinnedSuspensionLeavesNoStaleWakeup(EventLoop loop) {
         initializerBody = () -> {
             sleep(1);
@@ -469,7 +467,6 @@ class EngineTest {
      * the timeout interrupts the loop thread and the loop spins on.
      */
     @Test
-    @Disabled("core bug: an interrupt flag on the loop thread (continuation) or on a task's virtual thread (portable) makes the idle loop / the parked fiber busy-spin at 100% CPU")
     void aTaskThatSetsItsInterruptFlagDoesNotMakeTheLoopSpin() {
         SpinReport report = toThread(() -> {
             java.util.concurrent.atomic.AtomicLong idleWaits = new java.util.concurrent.atomic.AtomicLong();

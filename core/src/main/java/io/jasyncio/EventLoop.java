@@ -82,6 +82,8 @@ public class EventLoop implements AutoCloseable {
 
     /** The task whose step is running, or null. */
     Task<?> currentTask;
+    /** The Runner's main task, cancelled when the loop's thread is interrupted; or null. */
+    Task<?> mainTask;
     /** The context of the running task or callback, or null between them. */
     Context currentContext;
     /** The live tasks (strong references), in slots 0..liveTaskCount-1; each task knows its slot. */
@@ -347,6 +349,24 @@ public class EventLoop implements AutoCloseable {
             throw new UncheckedIOException("the loop's selector failed", e);
         }
         wakeupPending.set(false);
+        if (Thread.interrupted()) {
+            interruptedFromOutside();
+        }
+    }
+
+    /**
+     * Someone interrupted the loop's thread (tasks' own interrupts never reach here: each task
+     * keeps its flag). Like Ctrl-C under asyncio.run: the main task of the Runner is cancelled;
+     * without one, the interrupt is logged. Either way the flag is cleared, or every select would
+     * return at once and the loop would spin.
+     */
+    private void interruptedFromOutside() {
+        Task<?> main = mainTask;
+        if (main != null && !main.done()) {
+            main.cancel("the event loop's thread was interrupted");
+        } else {
+            LOG.log(Level.WARNING, "the event loop''s thread was interrupted; ignored (no main task to cancel)");
+        }
     }
 
     private void drainInbox() {
@@ -537,6 +557,11 @@ public class EventLoop implements AutoCloseable {
     /** Puts a task on the ready queue (a first step, a bare yield, or a wakeup). */
     void readyTask(Task<?> task) {
         ready.add(task);
+    }
+
+    /** Takes back the latest readyTask of {@code task} (a bare yield the JVM refused to perform). */
+    void unready(Task<?> task) {
+        ready.removeLastOccurrence(task);
     }
 
     private void checkThread(String method) {
@@ -810,12 +835,12 @@ public class EventLoop implements AutoCloseable {
      * Must be called from a task.
      */
     public void shutdownDefaultExecutor(double timeout) {
+        Task.current("shutdownDefaultExecutor()");
         executorShutdownCalled = true;
         ExecutorService ex = defaultExecutor;
         if (ex == null) {
             return;
         }
-        Task.current("shutdownDefaultExecutor()");
         Future<Boolean> done = createFuture();
         Completer completer = beginInFlight();
         ex.shutdown();

@@ -324,6 +324,15 @@ public class Future<T> {
         addEntry(task);
     }
 
+    /** Withdraws a waiter registered by {@link #addWaiter} (a suspension the JVM refused). */
+    final void removeWaiter(Task<?> task) {
+        if (callback0 == task) {
+            callback0 = null;
+        } else if (callbacks != null) {
+            callbacks.remove(task);
+        }
+    }
+
     private void addEntry(Object entry) {
         if (callback0 == null && callbacks == null) {
             callback0 = entry;

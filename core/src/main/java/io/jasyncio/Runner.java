@@ -72,7 +72,12 @@ public final class Runner implements AutoCloseable {
         }
         lazyInit();
         Task<T> task = loop.createTask(coroutine, null, context != null ? context : this.context);
-        return loop.runUntilComplete(task);
+        loop.mainTask = task;
+        try {
+            return loop.runUntilComplete(task);
+        } finally {
+            loop.mainTask = null;
+        }
     }
 
     /** Like {@link #run(Coroutine)} for a coroutine without a result. */

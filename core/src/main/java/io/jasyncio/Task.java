@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import io.jasyncio.engine.Fiber;
+import io.jasyncio.engine.PinnedStackError;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,11 @@ public class Task<T> extends Future<T> {
     private int numCancelsRequested;
     /** Position in the loop's table of live tasks, or -1. */
     int liveIndex = -1;
+    /**
+     * The task's interrupt flag while it is suspended (continuation engine: the task runs on the
+     * loop's thread, whose flag must not carry one task's interrupt to the loop or another task).
+     */
+    private boolean interrupted;
 
     /**
      * The body of every continuation-engine fiber. That engine runs a fiber on the resuming thread,
@@ -192,10 +198,34 @@ public class Task<T> extends Future<T> {
         park();
     }
 
-    /** Suspends until the loop resumes this task; throws the CancelledError a cancel left for it. */
+    /**
+     * Suspends until the loop resumes this task; throws the CancelledError a cancel left for it.
+     * If the JVM refuses to suspend ({@link PinnedStackError}), the wakeup registered for this
+     * suspension is withdrawn first, so that nothing wakes the task later for a wait it never began.
+     */
     void park() {
-        loop.engine.suspend();
+        try {
+            loop.engine.suspend();
+        } catch (PinnedStackError e) {
+            withdrawWakeup();
+            throw e;
+        }
         throwPendingCancel();
+    }
+
+    private void withdrawWakeup() {
+        Object w = waiter;
+        waiter = null;
+        if (w instanceof Future<?> f) {
+            f.removeWaiter(this);
+        } else if (w instanceof SleepTimer t) {
+            if (t.inHeap()) {
+                loop.timerCancelled();
+            }
+            t.when = SleepTimer.CANCELLED;
+        } else {
+            loop.unready(this); // a bare yield put it on the ready queue
+        }
     }
 
     private void throwPendingCancel() {
@@ -237,9 +267,17 @@ public class Task<T> extends Future<T> {
         Context previousContext = loop.currentContext;
         loop.currentTask = this;
         loop.currentContext = context;
+        boolean sharesThread = loop.engine.runsOnResumerThread();
+        if (sharesThread && interrupted) {
+            interrupted = false;
+            Thread.currentThread().interrupt();
+        }
         try {
             fiber.resume();
         } finally {
+            if (sharesThread && Thread.interrupted()) {
+                interrupted = true; // the task's, kept with it; the loop thread goes on uninterrupted
+            }
             loop.currentTask = previousTask;
             loop.currentContext = previousContext;
             if (state != PENDING) {

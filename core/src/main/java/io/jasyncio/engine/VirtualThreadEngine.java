@@ -82,9 +82,7 @@ final class VirtualThreadEngine implements Engine {
             } else {
                 LockSupport.unpark(thread);
             }
-            while (state == RUNNING) {
-                LockSupport.park(this);
-            }
+            parkWhile(RUNNING, true);
             Throwable e = escaped;
             if (e != null) {
                 escaped = null;
@@ -110,8 +108,24 @@ final class VirtualThreadEngine implements Engine {
             Thread r = resumer;
             state = SUSPENDED;
             LockSupport.unpark(r);
-            while (state != RUNNING) {
+            parkWhile(RUNNING, false);
+        }
+
+        /**
+         * Parks while {@code state == value} (or, with {@code equal} false, while it differs).
+         * An interrupt flag would make park() return at once, forever: it is cleared while
+         * waiting and restored afterwards, so the thread keeps its interrupt without spinning.
+         */
+        private void parkWhile(int value, boolean equal) {
+            boolean interrupted = false;
+            while ((state == value) == equal) {
                 LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -46,8 +46,10 @@ public final class AsyncioExtension implements BeforeEachCallback, AfterEachCall
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        boolean realTime = context.getRequiredTestMethod().isAnnotationPresent(RealTime.class)
-                || context.getRequiredTestClass().isAnnotationPresent(RealTime.class);
+        boolean realTime = context.getRequiredTestMethod().isAnnotationPresent(RealTime.class);
+        for (Class<?> c = context.getRequiredTestClass(); c != null && !realTime; c = c.getEnclosingClass()) {
+            realTime = c.isAnnotationPresent(RealTime.class); // @Nested classes inherit it from outer ones
+        }
         Clock clock = realTime ? Clock.system() : new VirtualClock();
         EventLoop loop = new EventLoop(clock);
         ExceptionRecorder recorder = new ExceptionRecorder();

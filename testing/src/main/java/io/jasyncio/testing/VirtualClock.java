@@ -13,6 +13,11 @@ import io.jasyncio.Clock;
  * Asyncio.run(() -> { sleep(3600); return clock.time(); }, null, () -> new EventLoop(clock));  // 3600.0
  * }</pre>
  *
+ * <p>While work is in flight, time stands still so that the work's result arrives at the same
+ * virtual time as in a real run. If the loop has waited for it for 50 ms of real time and a timer
+ * is pending, time jumps to that timer anyway: the work may be waiting for it (a thread that waits
+ * for a future a loop timer completes).
+ *
  * <p>When the loop would wait with no timer and nothing in flight, no event can ever wake it: the
  * program is deadlocked. An autojumping clock then throws {@link StalledError} out of the loop
  * instead of hanging the test. Without autojump the clock only moves through {@link #advance}.
@@ -22,6 +27,14 @@ import io.jasyncio.Clock;
 public final class VirtualClock implements Clock {
     private volatile long now;
     private final boolean autojump;
+    /**
+     * How long (real nanoseconds) the loop may wait for in-flight work before time jumps to its
+     * next timer anyway: the work may itself be waiting for that timer (trio's autojump threshold).
+     */
+    private static final long IN_FLIGHT_PATIENCE_NANOS = 50_000_000;
+    /** The deadline the loop last waited for with work in flight, and since when (real time). */
+    private long patienceDeadline = Long.MIN_VALUE;
+    private long patienceSince;
 
     /** A clock at time 0 that jumps when the loop is idle. */
     public VirtualClock() {
@@ -63,10 +76,31 @@ public final class VirtualClock implements Clock {
 
     @Override
     public synchronized long idleWait(long deadline, boolean inFlight) {
-        if (inFlight || !autojump) {
-            // Something outside the loop will call back (or the test advances time by hand):
-            // wait for it in real time, and keep virtual time still meanwhile.
-            return deadline <= now ? 0 : Long.MAX_VALUE;
+        if (deadline <= now) {
+            return 0;
+        }
+        if (!autojump) {
+            return Long.MAX_VALUE; // the test advances time by hand
+        }
+        if (inFlight) {
+            // Something outside the loop will call back: wait for it in real time, and keep
+            // virtual time still meanwhile, unless it takes long and a timer is pending.
+            if (deadline == Long.MAX_VALUE) {
+                return Long.MAX_VALUE;
+            }
+            long real = System.nanoTime();
+            if (patienceDeadline != deadline) {
+                patienceDeadline = deadline;
+                patienceSince = real;
+                return IN_FLIGHT_PATIENCE_NANOS;
+            }
+            long waited = real - patienceSince;
+            if (waited < IN_FLIGHT_PATIENCE_NANOS) {
+                return IN_FLIGHT_PATIENCE_NANOS - waited;
+            }
+            patienceDeadline = Long.MIN_VALUE;
+            now = deadline;
+            return 0;
         }
         if (deadline == Long.MAX_VALUE) {
             throw new StalledError("the event loop is stalled: every task is waiting, no timer is scheduled"
