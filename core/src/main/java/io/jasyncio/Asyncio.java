@@ -175,7 +175,7 @@ public final class Asyncio {
         if (delay <= 0) {
             task.yieldOnce();
         } else {
-            task.sleepUntil(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
+            task.prepareSleep(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
             task.park();
         }
     }
@@ -195,7 +195,7 @@ public final class Asyncio {
             task.yieldOnce();
             return result;
         }
-        task.sleepUntil(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
+        task.prepareSleep(task.loop.clock.nanoTime() + EventLoop.toNanos(delay, "delay"));
         task.park();
         return result;
     }

@@ -57,7 +57,7 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        Object v = Context.current().lookup(this, MISSING);
+        Object v = Context.lookup(Context.currentEntries(), this, MISSING);
         if (v == MISSING) {
             v = defaultValue;
         }
@@ -70,7 +70,7 @@ public final class ContextVar<T> {
     /** The value in the current context, else {@code fallback} (the variable's default is ignored). */
     @SuppressWarnings("unchecked")
     public T get(T fallback) {
-        Object v = Context.current().lookup(this, MISSING);
+        Object v = Context.lookup(Context.currentEntries(), this, MISSING);
         return v == MISSING ? fallback : (T) v;
     }
 

@@ -84,8 +84,10 @@ public class EventLoop implements AutoCloseable {
     Task<?> currentTask;
     /** The Runner's main task, cancelled when the loop's thread is interrupted; or null. */
     Task<?> mainTask;
-    /** The context of the running task or callback, or null between them. */
-    Context currentContext;
+    /** The context slot (a Context or a snapshot array) of the running task or callback, or null between them. */
+    Object currentContext;
+    /** The callback running now, or null. */
+    Handle runningHandle;
     /** The live tasks (strong references), in slots 0..liveTaskCount-1; each task knows its slot. */
     private Task<?>[] liveTasks = new Task<?>[64];
     private int liveTaskCount;
@@ -118,6 +120,25 @@ public class EventLoop implements AutoCloseable {
     }
 
     // ---- running ----
+
+    /**
+     * The current context as a Context object, made from the running task's or callback's
+     * snapshot the first time one is needed, and kept in its slot from then on.
+     */
+    Context materializeCurrentContext() {
+        Object slot = currentContext;
+        if (slot instanceof Context c) {
+            return c;
+        }
+        Context c = new Context((Object[]) slot);
+        currentContext = c;
+        if (currentTask != null) {
+            currentTask.context = c;
+        } else if (runningHandle != null) {
+            runningHandle.context = c;
+        }
+        return c;
+    }
 
     /** The loop running on the calling thread (or in the task running on it), or null. */
     static EventLoop runningOnThisThread() {
@@ -420,9 +441,15 @@ public class EventLoop implements AutoCloseable {
         if (debug) {
             checkThread("callSoon");
         }
-        Handle h = new Handle(this, callback, context != null ? context : Context.copyCurrent());
+        Handle h = new Handle(this, callback, context != null ? context : Context.currentEntries());
         ready.add(h);
         return h;
+    }
+
+    /** callSoon with a context slot (a Context or a snapshot array), for done callbacks. */
+    void callSoonInContext(Runnable callback, Object context) {
+        checkClosed();
+        ready.add(new Handle(this, callback, context));
     }
 
     /** callSoon for jasyncio's own callbacks: no context copy, no checks. */
@@ -476,16 +503,14 @@ public class EventLoop implements AutoCloseable {
             checkThread("callAt");
         }
         TimerHandle h = new TimerHandle(this, whenNanos, timerSequence++, callback,
-                context != null ? context : Context.copyCurrent());
+                context != null ? context : Context.currentEntries());
         timers.add(h);
         return h;
     }
 
     /** Schedules the timer that ends a task's sleep. */
-    SleepTimer scheduleSleep(Task<?> task, long whenNanos) {
-        SleepTimer t = new SleepTimer(task, whenNanos);
-        timers.add(whenNanos, timerSequence++, t);
-        return t;
+    void scheduleSleep(SleepTimer t) {
+        timers.add(t.when, timerSequence++, t);
     }
 
     static long toNanos(double seconds, String what) {
@@ -513,7 +538,7 @@ public class EventLoop implements AutoCloseable {
     public Handle callSoonThreadsafe(Runnable callback, Context context) {
         checkClosed();
         Objects.requireNonNull(callback, "callback");
-        Handle h = new Handle(this, callback, context != null ? context : Context.copyCurrent());
+        Handle h = new Handle(this, callback, context != null ? context : Context.currentEntries());
         post(h);
         return h;
     }
@@ -550,7 +575,7 @@ public class EventLoop implements AutoCloseable {
             post(new Handle(EventLoop.this, () -> {
                 inFlight--;
                 action.run();
-            }, new Context()));
+            }, null));
         }
     }
 
@@ -559,10 +584,7 @@ public class EventLoop implements AutoCloseable {
         ready.add(task);
     }
 
-    /** Takes back the latest readyTask of {@code task} (a bare yield the JVM refused to perform). */
-    void unready(Task<?> task) {
-        ready.removeLastOccurrence(task);
-    }
+
 
     private void checkThread(String method) {
         Thread t = thread;

@@ -204,11 +204,15 @@ public class Future<T> {
      * in the current context.
      */
     public void addDoneCallback(Consumer<? super Future<T>> callback) {
-        addDoneCallback(callback, Context.copyCurrent());
+        addCallbackEntry(callback, Context.currentEntries());
     }
 
     /** Adds a done callback that runs in {@code context}. */
     public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+        addCallbackEntry(callback, Objects.requireNonNull(context, "context"));
+    }
+
+    private void addCallbackEntry(Consumer<? super Future<T>> callback, Object context) {
         Objects.requireNonNull(callback, "callback");
         DoneCallback<T> entry = new DoneCallback<>(callback, context);
         if (state != PENDING) {
@@ -324,14 +328,6 @@ public class Future<T> {
         addEntry(task);
     }
 
-    /** Withdraws a waiter registered by {@link #addWaiter} (a suspension the JVM refused). */
-    final void removeWaiter(Task<?> task) {
-        if (callback0 == task) {
-            callback0 = null;
-        } else if (callbacks != null) {
-            callbacks.remove(task);
-        }
-    }
 
     private void addEntry(Object entry) {
         if (callback0 == null && callbacks == null) {
@@ -369,7 +365,7 @@ public class Future<T> {
         } else {
             @SuppressWarnings("unchecked")
             DoneCallback<T> d = (DoneCallback<T>) entry;
-            loop.callSoon(() -> d.fn.accept(this), d.context);
+            loop.callSoonInContext(() -> d.fn.accept(this), d.context);
         }
     }
 
@@ -377,8 +373,8 @@ public class Future<T> {
         return (callback0 != null ? 1 : 0) + (callbacks != null ? callbacks.size() : 0);
     }
 
-    /** A user's done callback and the context it runs in. */
-    private record DoneCallback<T>(Consumer<? super Future<T>> fn, Context context) {}
+    /** A user's done callback and its context slot (a Context or a snapshot array). */
+    private record DoneCallback<T>(Consumer<? super Future<T>> fn, Object context) {}
 
     String stateName() {
         return switch (state) {

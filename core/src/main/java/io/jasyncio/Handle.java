@@ -11,12 +11,12 @@ public class Handle {
     final EventLoop loop;
     /** The callback; cleared on cancel so that a cancelled handle holds nothing alive. */
     Runnable callback;
-    /** The context the callback runs in; null for jasyncio's internal callbacks. */
-    final Context context;
+    /** The context slot the callback runs in (a Context or a snapshot array); null for jasyncio's internal callbacks. */
+    Object context;
     /** Whether {@link #cancel()} was called. */
     boolean cancelled;
 
-    Handle(EventLoop loop, Runnable callback, Context context) {
+    Handle(EventLoop loop, Runnable callback, Object context) {
         this.loop = loop;
         this.callback = callback;
         this.context = context;
@@ -41,9 +41,18 @@ public class Handle {
         return cancelled;
     }
 
-    /** The context the callback runs in. */
+    /** The context the callback runs in ({@code null} for jasyncio's own callbacks). */
     public Context getContext() {
-        return context;
+        Object slot = context;
+        if (slot instanceof Object[] entries) {
+            if (loop.runningHandle == this) {
+                return loop.materializeCurrentContext();
+            }
+            Context c = new Context(entries);
+            context = c;
+            return c;
+        }
+        return (Context) slot;
     }
 
     /** Runs the callback in its context, reporting what it throws to the exception handler. */
@@ -52,10 +61,12 @@ public class Handle {
         if (cb == null || cancelled) {
             return;
         }
-        Context previous = loop.currentContext;
+        Object previous = loop.currentContext;
+        Handle previousHandle = loop.runningHandle;
         if (context != null) {
             loop.currentContext = context;
         }
+        loop.runningHandle = this;
         try {
             cb.run();
         } catch (VirtualMachineError e) {
@@ -65,6 +76,7 @@ public class Handle {
                     .exception(e).handle(this).build());
         } finally {
             loop.currentContext = previous;
+            loop.runningHandle = previousHandle;
         }
     }
 

@@ -31,8 +31,8 @@ public class Task<T> extends Future<T> {
      * Invariant (asyncio's, restated for a stackful coroutine): while the task is pending, either
      *  - it is on the loop's ready queue (a first step, a bare yield, or a wakeup) and waiter is
      *    null, or
-     *  - it is suspended after prepareAwait() with waiter set to the future and registered with it, or
-     *    after sleepUntil() with waiter set to its scheduled SleepTimer, or
+     *  - it is suspended with waiter set to the awaited future, registered with it by step(), or
+     *    with waiter set to its SleepTimer, scheduled by step(), or
      *  - it is running (loop.currentTask == this).
      *
      * step() is asyncio's __step: it turns a pending cancel request into a CancelledError thrown at
@@ -47,8 +47,8 @@ public class Task<T> extends Future<T> {
     private Object coro;
     /** The task's stack; dropped once the task is done, so a finished task holds no stack. */
     private Fiber fiber;
-    /** The context every step runs in. */
-    final Context context;
+    /** The context slot every step runs in: a Context, or the snapshot array it was created with (see Context). */
+    Object context;
     /** The name, or null until first asked for when it is the default Task-N (built lazily: spawning is hot). */
     private String name;
     /** N of the default name Task-N. */
@@ -64,6 +64,8 @@ public class Task<T> extends Future<T> {
     private boolean mustCancel;
     /** Set when the resumed fiber must throw CancelledError(pendingCancelMessage) at its suspension point. */
     private boolean pendingCancel;
+    /** The task has suspended with a waiter that step() has not registered yet. */
+    private boolean registrationPending;
     /** The message of that CancelledError. */
     private String pendingCancelMessage;
     /** cancel() calls minus uncancel() calls. */
@@ -89,7 +91,7 @@ public class Task<T> extends Future<T> {
         this.coro = coro;
         this.name = name;
         this.number = name == null ? NAME_COUNTER.incrementAndGet() : 0;
-        this.context = context != null ? context : Context.copyCurrent();
+        this.context = context != null ? context : Context.currentEntries();
         this.fiber = loop.engine.runsOnResumerThread() ? loop.engine.newFiber(SHARED_ENTRY, name)
                 : loop.engine.newFiber(this::body, name);
     }
@@ -143,11 +145,24 @@ public class Task<T> extends Future<T> {
         }
     }
 
-    /**
-     * Registers this task as a waiter of {@code f}; the caller then calls {@link #park()}. Kept
-     * apart so that this frame is gone by the time the task suspends: every frame alive at a
-     * suspension is stored in the task's stack.
+    /*
+     * Suspending is split in two, as asyncio splits it between the coroutine and Task.__step: the
+     * task only states what it waits for (waiter, registrationPending) and suspends; step(), back on
+     * the loop's side, registers the wakeup (future waiter, sleep timer, ready entry) and applies a
+     * pending cancel request. Nothing runs in between, so the order of events is the same as
+     * registering first; but the registration code is not part of the frames that every suspended
+     * task keeps in its stack (a compiled frame is as big as everything inlined into it).
      */
+
+    /** Marks a bare yield in {@link #waiter} until step() registers it. */
+    private static final Object YIELD = new Object() {
+        @Override
+        public String toString() {
+            return "<yield>";
+        }
+    };
+
+    /** States that the task waits for {@code f}; the caller then calls {@link #park()}. */
     void prepareAwait(Future<?> f) {
         if (f == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
@@ -155,23 +170,45 @@ public class Task<T> extends Future<T> {
         if (f.loop != loop) {
             throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
         }
-        f.addWaiter(this);
         waiter = f;
-        if (mustCancel && f.cancel(cancelMessage)) {
-            mustCancel = false;
-        }
+        registrationPending = true;
     }
 
     /**
-     * Schedules the end of a sleep at {@code whenNanos}; the caller then calls {@link #park()}.
+     * States that the task sleeps until {@code whenNanos}; the caller then calls {@link #park()}.
      * asyncio's sleep awaits a future that a timer sets; here the timer wakes the task directly and
      * a cancel cancels the timer, with the same order of events.
      */
-    void sleepUntil(long whenNanos) {
-        SleepTimer timer = loop.scheduleSleep(this, whenNanos);
-        waiter = timer;
-        if (mustCancel && cancelSleep(timer, cancelMessage)) {
-            mustCancel = false;
+    void prepareSleep(long whenNanos) {
+        waiter = new SleepTimer(this, whenNanos);
+        registrationPending = true;
+    }
+
+    /** Gives up the loop for exactly one iteration: asyncio's bare {@code yield} ({@code sleep(0)}). */
+    void yieldOnce() {
+        waiter = YIELD;
+        registrationPending = true;
+        park();
+    }
+
+    /** The loop's half of a suspension: registers the wakeup the task asked for (see above). */
+    private void registerWakeup() {
+        registrationPending = false;
+        Object w = waiter;
+        if (w == YIELD) {
+            waiter = null;
+            loop.readyTask(this);
+        } else if (w instanceof SleepTimer timer) {
+            loop.scheduleSleep(timer);
+            if (mustCancel && cancelSleep(timer, cancelMessage)) {
+                mustCancel = false;
+            }
+        } else {
+            Future<?> f = (Future<?>) w;
+            f.addWaiter(this);
+            if (mustCancel && f.cancel(cancelMessage)) {
+                mustCancel = false;
+            }
         }
     }
 
@@ -192,40 +229,20 @@ public class Task<T> extends Future<T> {
         return true;
     }
 
-    /** Gives up the loop for exactly one iteration: asyncio's bare {@code yield} ({@code sleep(0)}). */
-    void yieldOnce() {
-        loop.readyTask(this);
-        park();
-    }
-
     /**
      * Suspends until the loop resumes this task; throws the CancelledError a cancel left for it.
-     * If the JVM refuses to suspend ({@link PinnedStackError}), the wakeup registered for this
-     * suspension is withdrawn first, so that nothing wakes the task later for a wait it never began.
+     * If the JVM refuses to suspend ({@link PinnedStackError}), nothing was registered yet: the
+     * request is dropped, and nothing wakes the task later for a wait it never began.
      */
     void park() {
         try {
             loop.engine.suspend();
         } catch (PinnedStackError e) {
-            withdrawWakeup();
+            waiter = null;
+            registrationPending = false;
             throw e;
         }
         throwPendingCancel();
-    }
-
-    private void withdrawWakeup() {
-        Object w = waiter;
-        waiter = null;
-        if (w instanceof Future<?> f) {
-            f.removeWaiter(this);
-        } else if (w instanceof SleepTimer t) {
-            if (t.inHeap()) {
-                loop.timerCancelled();
-            }
-            t.when = SleepTimer.CANCELLED;
-        } else {
-            loop.unready(this); // a bare yield put it on the ready queue
-        }
     }
 
     private void throwPendingCancel() {
@@ -264,7 +281,7 @@ public class Task<T> extends Future<T> {
         }
         // Eager starts nest a step inside a running task or callback: restore exactly what ran.
         Task<?> previousTask = loop.currentTask;
-        Context previousContext = loop.currentContext;
+        Object previousContext = loop.currentContext;
         loop.currentTask = this;
         loop.currentContext = context;
         boolean sharesThread = loop.engine.runsOnResumerThread();
@@ -274,6 +291,9 @@ public class Task<T> extends Future<T> {
         }
         try {
             fiber.resume();
+            if (registrationPending) {
+                registerWakeup();
+            }
         } finally {
             if (sharesThread && Thread.interrupted()) {
                 interrupted = true; // the task's, kept with it; the loop thread goes on uninterrupted
@@ -319,9 +339,18 @@ public class Task<T> extends Future<T> {
         return coro;
     }
 
-    /** The context the task runs in. */
+    /** The context the task runs in (the same object for the task's whole life). */
     public Context getContext() {
-        return context;
+        Object slot = context;
+        if (slot instanceof Object[] entries) {
+            if (loop.currentTask == this && loop.currentContext == slot) {
+                return loop.materializeCurrentContext();
+            }
+            Context c = new Context(entries);
+            context = c;
+            return c;
+        }
+        return (Context) slot;
     }
 
     /**

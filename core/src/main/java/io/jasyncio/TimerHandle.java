@@ -15,7 +15,7 @@ public final class TimerHandle extends Handle {
     /** Whether the timer is still in the loop's heap (not yet fired or purged). */
     boolean scheduled = true;
 
-    TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback, Context context) {
+    TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback, Object context) {
         super(loop, callback, context);
         this.whenNanos = whenNanos;
         this.sequence = sequence;

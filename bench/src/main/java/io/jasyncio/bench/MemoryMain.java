@@ -69,12 +69,9 @@ public final class MemoryMain {
             Future<Void> never = loop.createFuture();
             long before = usedAfterGc();
             long t0 = System.nanoTime();
+            sleepSeconds = 3600;
             for (int i = 0; i < n; i++) {
-                if (scenario.equals("sleep")) {
-                    Asyncio.createTask(() -> Asyncio.sleep(3600));
-                } else {
-                    Asyncio.createTask(() -> { never.await(); });
-                }
+                spawn(scenario, never);
             }
             // The new tasks are ready ahead of this one: one yield lets every one run to its
             // suspension point; the second is for good measure.
@@ -111,9 +108,8 @@ public final class MemoryMain {
             Future<Void> release = loop.createFuture();
             Task<?>[] tasks = new Task<?>[count];
             for (int i = 0; i < count; i++) {
-                tasks[i] = scenario.equals("sleep")
-                        ? Asyncio.createTask(() -> Asyncio.sleep(0.001))
-                        : Asyncio.createTask(() -> { release.await(); });
+                sleepSeconds = 0.001;
+                tasks[i] = spawn(scenario, release);
             }
             Asyncio.sleep(0);
             if (scenario.equals("future")) {
@@ -121,6 +117,20 @@ public final class MemoryMain {
             }
             Asyncio.gather(tasks);
         });
+    }
+
+    /** How long the sleep scenario's tasks sleep: short in warm-up rounds, an hour when measured. */
+    private static double sleepSeconds;
+
+    /**
+     * Creates one task of the scenario. Warm-up and measurement share these lambda sites, so the
+     * measured tasks run code the JIT compiler has already compiled: a suspended stack keeps the
+     * frames of whatever code version was running, and interpreted frames are bigger.
+     */
+    private static Task<?> spawn(String scenario, Future<Void> gate) {
+        return scenario.equals("sleep")
+                ? Asyncio.createTask(() -> Asyncio.sleep(sleepSeconds))
+                : Asyncio.createTask(() -> { gate.await(); });
     }
 
     /** Prints the top of the heap's class histogram (jcmd GC.class_histogram) to stderr: where the bytes are. */
