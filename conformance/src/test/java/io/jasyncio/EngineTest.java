@@ -454,6 +454,22 @@ class EngineTest {
 
     // ---- interrupts ----
 
+    @Test
+    void interruptFlagsStayWithTheirTasksAcrossAnEagerStart(EventLoop loop) {
+        // The parent's flag survives an eager child's step, and the child's flag does not leak
+        // into the parent (on the continuation engine both run on the loop's thread).
+        Thread.currentThread().interrupt();
+        Task<Boolean> child = loop.newTask(() -> {
+            boolean sawParentsFlag = Thread.currentThread().isInterrupted();
+            Thread.currentThread().interrupt();
+            sleep(0);
+            return sawParentsFlag || !Thread.interrupted();
+        }, "child", null, true);
+        assertThat(Thread.interrupted()).as("the parent's own flag, still set").isTrue();
+        assertThat(child.await()).as("the child saw only its own flag, kept across its suspension").isFalse();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
     /** What {@link #aTaskThatSetsItsInterruptFlagDoesNotMakeTheLoopSpin} observed. */
     private record SpinReport(long idleWaits, Thread.State taskThreadState) {}
 

@@ -285,6 +285,9 @@ public class Task<T> extends Future<T> {
         loop.currentTask = this;
         loop.currentContext = context;
         boolean sharesThread = loop.engine.runsOnResumerThread();
+        // The flag now on the thread is the resumer's (the loop's, or the parent task's in an
+        // eager start): set it aside, and put this task's own in its place while it runs.
+        boolean resumerInterrupted = sharesThread && Thread.interrupted();
         if (sharesThread && interrupted) {
             interrupted = false;
             Thread.currentThread().interrupt();
@@ -296,7 +299,10 @@ public class Task<T> extends Future<T> {
             }
         } finally {
             if (sharesThread && Thread.interrupted()) {
-                interrupted = true; // the task's, kept with it; the loop thread goes on uninterrupted
+                interrupted = true; // the task's, kept with it
+            }
+            if (resumerInterrupted) {
+                Thread.currentThread().interrupt();
             }
             loop.currentTask = previousTask;
             loop.currentContext = previousContext;
