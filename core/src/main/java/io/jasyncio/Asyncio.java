@@ -263,6 +263,228 @@ public final class Asyncio {
         return (List<T>) list;
     }
 
+    // ---- timeouts and structured concurrency ----
+
+    /**
+     * A timeout scope whose deadline is {@code delay} seconds from now ({@code null}: none); run
+     * the block with {@link Timeout#run}: {@code timeout(2).run(() -> slow())}.
+     */
+    public static Timeout timeout(Double delay) {
+        if (delay == null) {
+            return new Timeout(null);
+        }
+        return new Timeout(getRunningLoop().time() + delay);
+    }
+
+    /** Like {@link #timeout(Double)} for a deadline that exists ({@code timeout(2)} reads as seconds). */
+    public static Timeout timeout(double delay) {
+        return timeout(Double.valueOf(delay));
+    }
+
+    /** A timeout scope with an absolute deadline in {@link EventLoop#time()} seconds ({@code null}: none). */
+    public static Timeout timeoutAt(Double when) {
+        return new Timeout(when);
+    }
+
+    /** Runs {@code block} under a deadline of {@code delay} seconds; see {@link Timeout#run}. */
+    public static <T> T timeout(double delay, Coroutine<T> block) {
+        return timeout(delay).run(block);
+    }
+
+    /** Like {@link #timeout(double, Coroutine)} for a block without a result. */
+    public static void timeout(double delay, VoidCoroutine block) {
+        timeout(delay).run(block);
+    }
+
+    /**
+     * Waits for {@code future} with a timeout (asyncio 3.12's {@code wait_for}, built on
+     * {@link Timeout}): on timeout the future is cancelled, its cancellation awaited, then
+     * {@link TimeoutError} raised. {@code null}: no timeout; zero or negative: the future gets one
+     * chance to be done already.
+     */
+    public static <T> T waitFor(Future<T> future, Double timeout) {
+        Task.current("waitFor()");
+        if (timeout != null && timeout <= 0) {
+            return cancelAndWaitForTimeout(future);
+        }
+        return timeout(timeout).run(future::await);
+    }
+
+    /**
+     * Like {@link #waitFor(Future, Double)} for a coroutine, which runs inline in the calling task
+     * (as in asyncio 3.12+); with a zero or negative timeout it never starts.
+     */
+    public static <T> T waitFor(Coroutine<T> coroutine, Double timeout) {
+        Task<?> task = Task.current("waitFor()");
+        if (timeout != null && timeout <= 0) {
+            return cancelAndWaitForTimeout(task.loop.createTask(coroutine));
+        }
+        return timeout(timeout).run(coroutine);
+    }
+
+    /** {@link #waitFor(Future, Double)} with a timeout in seconds. */
+    public static <T> T waitFor(Future<T> future, double timeout) {
+        return waitFor(future, Double.valueOf(timeout));
+    }
+
+    /** {@link #waitFor(Coroutine, Double)} with a timeout in seconds. */
+    public static <T> T waitFor(Coroutine<T> coroutine, double timeout) {
+        return waitFor(coroutine, Double.valueOf(timeout));
+    }
+
+    /** {@link #waitFor(VoidCoroutine, Double)} with a timeout in seconds. */
+    public static void waitFor(VoidCoroutine coroutine, double timeout) {
+        waitFor(Coroutine.of(coroutine), Double.valueOf(timeout));
+    }
+
+    /** Like {@link #waitFor(Coroutine, Double)} for a coroutine without a result. */
+    public static void waitFor(VoidCoroutine coroutine, Double timeout) {
+        waitFor(Coroutine.of(coroutine), timeout);
+    }
+
+    private static <T> T cancelAndWaitForTimeout(Future<T> future) {
+        if (future.done()) {
+            return future.result();
+        }
+        Future<Void> waiter = future.loop.createFuture();
+        java.util.function.Consumer<Future<T>> release = f -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        };
+        future.addDoneCallback(release);
+        try {
+            future.cancel();
+            waiter.await();
+        } finally {
+            future.removeDoneCallback(release);
+        }
+        try {
+            return future.result();
+        } catch (CancelledError e) {
+            throw new TimeoutError("the timeout expired", e);
+        }
+    }
+
+    /**
+     * Protects {@code future} from the cancellation of the task that awaits it (asyncio's
+     * {@code shield}): the returned future mirrors it, and cancelling the returned one (as
+     * cancelling the awaiting task does) leaves {@code future} running. Returns {@code future}
+     * itself when it is already done.
+     */
+    public static <T> Future<T> shield(Future<T> future) {
+        if (future.done()) {
+            return future;
+        }
+        Future<T> outer = future.loop.createFuture();
+        java.util.function.Consumer<Future<T>> innerDone = inner -> {
+            if (outer.cancelled()) {
+                return;
+            }
+            if (inner.cancelled()) {
+                outer.cancel();
+            } else if (inner.peekException() != null) {
+                outer.setException(inner.exception());
+            } else {
+                outer.setResult(inner.result());
+            }
+        };
+        future.addDoneCallback(innerDone);
+        outer.addDoneCallback(o -> {
+            if (!future.done()) {
+                future.removeDoneCallback(innerDone);
+            }
+        });
+        return outer;
+    }
+
+    /** Like {@link #shield(Future)} for a coroutine, run as a new task. */
+    public static <T> Future<T> shield(Coroutine<T> coroutine) {
+        return shield(createTask(coroutine));
+    }
+
+    /**
+     * Runs {@code body} as a {@link TaskGroup}'s block and waits for every task created in it.
+     *
+     * @throws ExceptionGroup with the failures of the tasks and of the block
+     */
+    public static void taskGroup(TaskGroup.Body body) {
+        new TaskGroup().run(body);
+    }
+
+    /**
+     * Waits for futures (asyncio's {@code wait}): returns the done and pending ones when
+     * {@code returnWhen} is satisfied or {@code timeout} seconds passed ({@code null}: no timeout).
+     * Never raises {@link TimeoutError} and never cancels anything. Duplicates count once. Takes
+     * futures or tasks only: wrap coroutines with {@code createTask} (asyncio 3.11+).
+     *
+     * @throws IllegalArgumentException when {@code futures} is empty
+     */
+    public static <T> WaitResult<T> wait(java.util.Collection<? extends Future<T>> futures, Double timeout, ReturnWhen returnWhen) {
+        java.util.Objects.requireNonNull(returnWhen, "returnWhen");
+        if (futures.isEmpty()) {
+            throw new IllegalArgumentException("Set of Tasks/Futures is empty.");
+        }
+        EventLoop loop = Task.current("wait()").loop;
+        java.util.Set<Future<T>> fs = new java.util.LinkedHashSet<>(futures);
+        Future<Void> waiter = loop.createFuture();
+        TimerHandle timeoutHandle = timeout == null ? null : loop.callLater(timeout, () -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        });
+        int[] counter = {fs.size()};
+        java.util.function.Consumer<Future<T>> onCompletion = f -> {
+            counter[0]--;
+            if (counter[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
+                    || (returnWhen == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
+                if (timeoutHandle != null) {
+                    timeoutHandle.cancel();
+                }
+                if (!waiter.done()) {
+                    waiter.setResult(null);
+                }
+            }
+        };
+        for (Future<T> f : fs) {
+            f.addDoneCallback(onCompletion);
+        }
+        try {
+            waiter.await();
+        } finally {
+            if (timeoutHandle != null) {
+                timeoutHandle.cancel();
+            }
+            for (Future<T> f : fs) {
+                f.removeDoneCallback(onCompletion);
+            }
+        }
+        java.util.Set<Future<T>> done = new java.util.LinkedHashSet<>();
+        java.util.Set<Future<T>> pending = new java.util.LinkedHashSet<>();
+        for (Future<T> f : fs) {
+            (f.done() ? done : pending).add(f);
+        }
+        return new WaitResult<>(done, pending);
+    }
+
+    /** {@link #wait(java.util.Collection, Double, ReturnWhen)} until all are done, without a timeout. */
+    public static <T> WaitResult<T> wait(java.util.Collection<? extends Future<T>> futures) {
+        return wait(futures, null, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * The futures in the order they complete (asyncio's {@code as_completed}); see {@link AsCompleted}.
+     * {@code timeout} in seconds, {@code null} for none.
+     */
+    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures, Double timeout) {
+        return new AsCompleted<>(getRunningLoop(), futures, timeout);
+    }
+
+    /** {@link #asCompleted(java.util.Collection, Double)} without a timeout. */
+    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures) {
+        return asCompleted(futures, null);
+    }
+
     // ---- threads ----
 
     /**

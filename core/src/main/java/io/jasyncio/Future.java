@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the result type
  */
-public class Future<T> {
+public class Future<T> implements Awaitable<T> {
 
     /*
      * Overview. `state` moves once from PENDING to CANCELLED or FINISHED. Callbacks are kept in
@@ -147,6 +147,7 @@ public class Future<T> {
      *     waiting
      * @throws IllegalStateException when not called from a task of this future's loop
      */
+    @Override
     public T await() {
         if (state == PENDING) {
             Task<?> task = Task.current("Future.await()");
