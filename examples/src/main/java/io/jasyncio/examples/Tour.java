@@ -36,7 +36,7 @@ public final class Tour {
             new Ported(5, "Running Blocking Code in Asyncio", Section05BlockingCode::new),
             new Planned(6, "Synchronization: Locks, Events, Semaphores", 4),
             new Planned(7, "Asyncio Queues: Efficient Work Distribution", 4),
-            new Planned(8, "Timeouts and Task Cancellation", 3),
+            new Ported(8, "Timeouts and Task Cancellation", Section08Timeouts::new),
             new Ported(9, "Exception Handling in Asyncio", Section09ExceptionHandling::new),
             new Planned(10, "Async Context Managers", 5),
             new Planned(11, "Async Iterators and Generators", 5),
