@@ -97,6 +97,35 @@ class ScopesSmokeTest {
     }
 
     @Test
+    void debugModeReportsATaskThatSwallowsItsCancellation(EventLoop loop, io.jasyncio.testing.ExceptionRecorder recorder) {
+        loop.setDebug(true);
+        Task<String> swallower = createTask(() -> {
+            try {
+                sleep(10);
+            } catch (CancelledError e) {
+                // swallowed: no rethrow, no uncancel()
+            }
+            return "went on";
+        }, "swallower");
+        Task<String> handled = createTask(() -> {
+            try {
+                sleep(10);
+            } catch (CancelledError e) {
+                currentTask().uncancel(); // handled on purpose
+            }
+            return "handled";
+        }, "handled");
+        sleep(1);
+        swallower.cancel();
+        handled.cancel();
+        assertThat(swallower.await()).isEqualTo("went on");
+        assertThat(handled.await()).isEqualTo("handled");
+        assertThat(recorder.messages()).singleElement().asString()
+                .startsWith("Task swallower swallowed a cancellation");
+        loop.setDebug(false);
+    }
+
+    @Test
     void asCompletedYieldsTheOriginalsInCompletionOrder() {
         Task<String> a = createTask(() -> sleep(3, "a"));
         Task<String> b = createTask(() -> sleep(1, "b"));

@@ -138,6 +138,9 @@ public class Task<T> extends Future<T> {
                 mustCancel = false;
                 completeCancel(cancelMessage, null);
             } else {
+                if (numCancelsRequested > 0 && loop.debug) {
+                    reportSwallowedCancellation();
+                }
                 completeResult(value);
             }
         } finally {
@@ -182,6 +185,18 @@ public class Task<T> extends Future<T> {
     void prepareSleep(long whenNanos) {
         waiter = new SleepTimer(this, whenNanos);
         registrationPending = true;
+    }
+
+    /**
+     * Debug mode: the task was cancelled (and nobody withdrew the request with uncancel()), yet its
+     * coroutine returned normally, so it caught the CancelledError and went on. Allowed, as in
+     * asyncio, but usually a bug (a {@code catch (Throwable t)} or a too-wide {@code catch (Error e)}).
+     */
+    private void reportSwallowedCancellation() {
+        loop.callExceptionHandler(ExceptionContext.builder("Task " + getName() + " swallowed a cancellation: it was"
+                + " cancelled " + numCancelsRequested + " time(s) and returned normally (catch CancelledError only to"
+                + " clean up, then rethrow it, or call uncancel() when the cancellation is handled on purpose)")
+                .future(this).build());
     }
 
     /** Gives up the loop for exactly one iteration: asyncio's bare {@code yield} ({@code sleep(0)}). */
