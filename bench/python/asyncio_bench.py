@@ -2,7 +2,7 @@
 """The Python side of jasyncio's benchmarks: the same workloads on CPython asyncio (and uvloop).
 
     python3 asyncio_bench.py WORKLOAD [--loop asyncio|uvloop] [--reps N]
-    WORKLOAD = steps | spawn | timers | memory     (--warmup N untimed runs first, default 1)
+    WORKLOAD = steps | spawn | timers | memory | scopes     (--warmup N untimed runs first, default 1)
 
 Each repetition prints one JSON line on stdout; bench/run collects them and bench/python/report.py
 turns them into bench/RESULTS.md. The workloads mirror the Java ones line for line (see
@@ -18,6 +18,15 @@ bench/README.md):
   memory  1,000,000 tasks suspended in asyncio.sleep(3600), or in `await fut` of one shared
           future that never completes; bytes per task from the process RSS (/proc/self/statm)
           before and after, after gc.collect(). Each measurement runs in a fresh interpreter.
+  scopes  structured concurrency, four scenarios (one JSON line per scenario and repetition):
+          gather     create_task of 10,000 trivial tasks, then `await asyncio.gather(*tasks)`; tasks/s
+          taskgroup  `async with asyncio.TaskGroup() as tg` creating 10,000 trivial children; children/s
+          waitfor    100,000 sequential `await asyncio.wait_for(trivial(), 10)`; calls/s
+          timeout    100,000 sequential `async with asyncio.timeout(10)` scopes around a body that
+                     only counts; scopes/s
+          A repetition times SCOPE_ROUNDS rounds of gather/taskgroup (10 x 10,000 tasks) and one
+          round of waitfor/timeout (100,000 calls), each round a run_until_complete of a fresh main
+          task on one loop kept for the run, like the JMH invocations.
 
 Time is time.perf_counter(). --warmup untimed repetitions (default 1; bench/run passes 0 for
 timers, whose rounds take many seconds on CPython) precede the timed ones; none for memory.
@@ -39,6 +48,9 @@ SPAWN_TASKS = 100_000
 TIMERS = 1_000_000
 TIMER_SEED = 20240601
 MEMORY_TASKS = 1_000_000
+SCOPE_TASKS = 10_000
+SCOPE_CALLS = 100_000
+SCOPE_ROUNDS = 10  # gather/taskgroup rounds per timed repetition
 
 
 def new_loop(kind):
@@ -156,6 +168,62 @@ def run_timers(kind, reps, warmup):
         loop.close()
 
 
+# ---- workload 5: structured concurrency ----
+
+async def scope_gather():
+    tasks = [asyncio.create_task(trivial()) for _ in range(SCOPE_TASKS)]
+    return len(await asyncio.gather(*tasks))
+
+
+async def scope_taskgroup():
+    async with asyncio.TaskGroup() as tg:
+        for _ in range(SCOPE_TASKS):
+            tg.create_task(trivial())
+    return SCOPE_TASKS
+
+
+async def scope_waitfor():
+    total = 0
+    for _ in range(SCOPE_CALLS):
+        total += await asyncio.wait_for(trivial(), 10)
+    return total
+
+
+async def scope_timeout():
+    total = 0
+    for _ in range(SCOPE_CALLS):
+        async with asyncio.timeout(10):
+            total += 1
+    return total
+
+
+SCOPES = {  # scenario: (main coroutine, rounds per repetition, operations per round, unit)
+    "gather": (scope_gather, SCOPE_ROUNDS, SCOPE_TASKS, "tasks/s"),
+    "taskgroup": (scope_taskgroup, SCOPE_ROUNDS, SCOPE_TASKS, "children/s"),
+    "waitfor": (scope_waitfor, 1, SCOPE_CALLS, "calls/s"),
+    "timeout": (scope_timeout, 1, SCOPE_CALLS, "scopes/s"),
+}
+
+
+def run_scopes(kind, reps, warmup, scenarios=tuple(SCOPES)):
+    loop = new_loop(kind)
+    try:
+        for scenario in scenarios:
+            main, rounds, ops, unit = SCOPES[scenario]
+            for rep in range(1 - warmup, reps + 1):
+                t0 = time.perf_counter()
+                for _ in range(rounds):
+                    n = loop.run_until_complete(main())
+                    assert n == ops, (scenario, n)
+                dt = time.perf_counter() - t0
+                if rep <= 0:
+                    continue
+                emit({"workload": "scopes", "impl": impl_name(kind), "scenario": scenario, "rep": rep,
+                      "seconds": dt, "value": rounds * ops / dt, "unit": unit})
+    finally:
+        loop.close()
+
+
 # ---- workload 4: memory ----
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -227,7 +295,7 @@ def run_memory(kind, reps, scenarios=("sleep", "future")):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "memory-child"])
+    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "scopes", "memory-child"])
     p.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1, help="untimed runs first (not for memory)")
@@ -242,6 +310,8 @@ def main():
         run_timers(a.loop, a.reps, a.warmup)
     elif a.workload == "memory":
         run_memory(a.loop, a.reps)
+    elif a.workload == "scopes":
+        run_scopes(a.loop, a.reps, a.warmup)
     else:
         memory_child(a.loop, a.scenario, a.tasks)
 
