@@ -186,8 +186,6 @@ class AsCompletedTest {
         assertThat(futs.get(1).await()).isEqualTo("good");
     }
 
-    @org.junit.jupiter.api.Disabled("core bug: AsCompleted keeps a single waiter, so a second task awaiting an"
-            + " awaitable overwrites the first one's waiter and the first is never woken (stall)")
     @Test
     void awaitablesOfThePlainFormCanBeAwaitedFromConcurrentTasks(VirtualClock clock) {
         Task<String> a = createTask(() -> sleep(0.05, "a"));

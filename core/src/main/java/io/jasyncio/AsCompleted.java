@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * <p>Iterating yields the original futures as they complete (asyncio 3.13's {@code async for});
  * {@link #awaitables()} is the older plain form, whose k-th item, when awaited, returns the result of
  * the k-th completion. Duplicates count once. When the timeout passes, the remaining steps raise
- * {@link TimeoutError}; nothing is cancelled. Use it from one task.
+ * {@link TimeoutError}; nothing is cancelled. Several tasks may await the plain form's items at
+ * once; each completion goes to the one that waits longest.
  *
  * @param <T> the result type
  */
@@ -33,8 +34,8 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
     private final Set<Future<T>> todo;
     private int todoLeft;
     private Handle timeoutHandle;
-    /** The step waiting for the next item, or null. */
-    private Future<Void> waiter;
+    /** Steps waiting for the next item, first come first served (the plain form may be awaited from several tasks). */
+    private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
     private final EventLoop loop;
     private final Consumer<Future<T>> onCompletion = this::handleCompletion;
 
@@ -74,18 +75,34 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
 
     private void offer(Object item) {
         done.add(item);
-        Future<Void> w = waiter;
-        if (w != null && !w.done()) {
-            waiter = null;
-            w.setResult(null);
+        wakeNext();
+    }
+
+    /** Wakes the longest-waiting step that is still waiting (cancelled ones are skipped). */
+    private void wakeNext() {
+        Future<Void> w;
+        while ((w = waiters.poll()) != null) {
+            if (!w.done()) {
+                w.setResult(null);
+                return;
+            }
         }
     }
 
     @SuppressWarnings("unchecked")
     private Future<T> waitForOne() {
         while (done.isEmpty()) {
-            waiter = loop.createFuture();
-            waiter.await();
+            Future<Void> w = loop.createFuture();
+            waiters.add(w);
+            try {
+                w.await();
+            } catch (CancelledError e) {
+                waiters.remove(w);
+                if (!done.isEmpty()) {
+                    wakeNext(); // woken, then cancelled before it ran: the item goes to the next waiter
+                }
+                throw e;
+            }
         }
         Object item = done.poll();
         if (item == TIMED_OUT) {
