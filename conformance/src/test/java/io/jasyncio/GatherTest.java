@@ -485,4 +485,49 @@ class GatherTest {
         assertThat(quick.result()).isEqualTo("quick");
         assertThat(slow.cancelled()).isTrue();
     }
+
+    // ---- issue 3's hard case: a gather cancelled while one child already failed ----
+
+    @Test
+    void cancellingAGatherWhoseChildAlreadyFailedCancelsNothingAndTheOthersRunOn(EventLoop loop) {
+        IllegalStateException failure = new IllegalStateException("a failed");
+        Task<String> a = createTask(() -> {
+            sleep(1);
+            throw failure;
+        });
+        Task<String> b = createTask(() -> sleep(3, "b"));
+        Future<List<Object>> gathering = Gathering.of(loop, List.of(a, b), false);
+        sleep(2);
+        assertThat(gathering.done()).isTrue();
+        // asyncio: cancel() of a done gather returns False and cancels no child.
+        assertThat(gathering.cancel()).isFalse();
+        assertThat(gathering.exception()).isSameAs(failure);
+        assertThat(b.cancelled()).isFalse();
+        assertThat(b.await()).isEqualTo("b");
+    }
+
+    @Test
+    void cancellingTheAwaiterRightAfterAChildFailedDeliversCancellationAndSparesTheOthers() {
+        List<String> log = new ArrayList<>();
+        Task<String> a = createTask(() -> {
+            sleep(1);
+            throw new IllegalStateException("a failed");
+        });
+        Task<String> b = createTask(() -> {
+            sleep(3);
+            log.add("b finished");
+            return "b";
+        });
+        Task<List<String>> awaiter = createTask(() -> gather(a, b));
+        sleep(0); // the awaiter runs and the gather registers its callbacks on a and b first
+        // When a fails, the gather's callback (registered first) completes the gather with a's
+        // exception; this one, in the same iteration and before the awaiter's wakeup runs,
+        // cancels the awaiter: the gather is done, so the cancel is delivered at the wakeup.
+        a.addDoneCallback(f -> assertThat(awaiter.cancel("stop")).isTrue());
+        Throwable thrown = catchThrowable(awaiter::await);
+        assertThat(thrown).isInstanceOf(CancelledError.class).hasMessage("stop");
+        assertThat(b.done()).isFalse();
+        assertThat(b.await()).isEqualTo("b");
+        assertThat(log).containsExactly("b finished");
+    }
 }
