@@ -1,0 +1,313 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.jasyncio.testing.AsyncioExtension;
+import io.jasyncio.testing.ExceptionRecorder;
+import io.jasyncio.testing.VirtualClock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Findings of the kernel review: each test pins asyncio 3.13's behaviour where jasyncio differs. */
+@ExtendWith(AsyncioExtension.class)
+class ReviewFindingsTest {
+
+    static final ContextVar<String> V = new ContextVar<>("v", "default");
+
+    // ---- context snapshots ----
+
+    @Disabled("core bug: Handle.getContext() inside Context.run returns the entered context, not the handle's (EventLoop.materializeCurrentContext)")
+    @Test
+    void handleGetContextInsideContextRunIsTheHandlesOwnContext(EventLoop loop) {
+        // asyncio: handle.get_context() is handle._context, whatever context the callback entered.
+        Context other = new Context();
+        Handle[] h = new Handle[1];
+        List<Object> log = new ArrayList<>();
+        V.set("task");
+        h[0] = loop.callSoon(() -> {
+            Context seen = other.run(() -> h[0].getContext());
+            log.add(seen == other ? "other" : "own");
+            log.add(seen == h[0].getContext() ? "same" : "different");
+        });
+        sleep(0);
+        assertThat(log).containsExactly("own", "same");
+    }
+
+    @Disabled("core bug: Task.getContext() inside Context.run splits the task onto two Context objects (Context.call restores the stale snapshot array)")
+    @Test
+    void taskGetContextInsideContextRunStaysTheTasksOnlyContext() {
+        // asyncio: task.get_context() is the same object for the task's whole life, and
+        // ContextVar.set in the task is seen through it.
+        Task<String> t = createTask(() -> {
+            Task<?> me = currentTask();
+            Context other = new Context();
+            Context seen = other.run(() -> me.getContext());
+            V.set("x");
+            return (seen == me.getContext() ? "same" : "different") + "/" + seen.run(() -> V.get());
+        });
+        assertThat(t.await()).isEqualTo("same/x");
+    }
+
+    @Disabled("core bug: parent.getContext() from an eager child splits the parent onto two Context objects (step restores the stale snapshot array)")
+    @Test
+    void eagerChildAskingForItsParentsContextKeepsTheParentOnOneContext(EventLoop loop) {
+        // asyncio: parent.get_context() is parent._context, the object its steps run in.
+        Task<String> parent = createTask(() -> {
+            Task<?> me = currentTask();
+            Context[] seen = new Context[1];
+            loop.setTaskFactory(eagerTaskFactory());
+            try {
+                createTask(() -> {
+                    seen[0] = me.getContext();
+                });
+            } finally {
+                loop.setTaskFactory(null);
+            }
+            V.set("x");
+            return (seen[0] == me.getContext() ? "same" : "different") + "/" + seen[0].run(() -> V.get());
+        });
+        assertThat(parent.await()).isEqualTo("same/x");
+    }
+
+    @Disabled("core bug: Context.call loses its context when the task suspends inside it (step resumes in task.context)")
+    @Test
+    void contextCallKeepsItsContextAcrossASuspension() {
+        // No asyncio counterpart (ctx.run cannot await); Context.call is documented to work inside
+        // a task, and a stackful task may suspend inside it. After the resumption the code inside
+        // call() runs in the task's context instead, and its set() leaks into the task.
+        Context other = new Context();
+        other.run(() -> V.set("other"));
+        V.set("task");
+        List<String> log = new ArrayList<>();
+        other.run(() -> {
+            log.add(V.get());
+            sleep(0);
+            log.add(V.get());
+            V.set("set-inside-call");
+        });
+        log.add(V.get());
+        assertThat(log).containsExactly("other", "other", "task");
+    }
+
+    // ---- executors ----
+
+    @Disabled("core bug: cancelled shutdownDefaultExecutor(): completer calls setResult on the cancelled future -> InvalidStateError reported")
+    @Test
+    void cancellingShutdownDefaultExecutorReportsNoError(EventLoop loop, ExceptionRecorder recorder) throws Exception {
+        // asyncio's _do_shutdown uses _set_result_unless_cancelled: cancelling the waiting task
+        // reports nothing. jasyncio's completer calls done.setResult on the cancelled future.
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Object> job = loop.runInExecutor(null, () -> {
+            release.await();
+            return null;
+        });
+        Task<Void> shutdown = createTask(() -> loop.shutdownDefaultExecutor());
+        sleep(0);
+        shutdown.cancel();
+        assertThat(catchThrowable(shutdown::await)).isInstanceOf(CancelledError.class);
+        release.countDown();
+        job.await();
+        ExecutorService side = Executors.newSingleThreadExecutor();
+        try {
+            // Join the shutdown thread: its completer has posted by then; our own result comes after it.
+            runInExecutor(side, () -> {
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().equals("jasyncio-executor-shutdown")) {
+                        t.join(10_000);
+                    }
+                }
+                return null;
+            });
+        } finally {
+            side.shutdown();
+        }
+        sleep(0);
+        sleep(0);
+        assertThat(recorder.messages()).isEmpty();
+    }
+
+    // ---- errors that escape the loop ----
+
+    @Disabled("core bug: a VirtualMachineError out of runUntilComplete leaves its stop callback scheduled; Runner.close() then stops early")
+    @Test
+    void aFatalErrorInTheMainTaskStillLetsRunCancelAndCleanUpTheOthers() {
+        // asyncio (test_run_until_complete_baseexception, surface 2.3.5): a BaseException escaping
+        // a task leaves no stray stop() scheduled; asyncio.run cancels the rest and re-raises.
+        // jasyncio leaves runUntilComplete's stop callback on the ready queue, so Runner.close()'s
+        // own runUntilComplete stops after one iteration.
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        ExceptionRecorder rec = new ExceptionRecorder();
+        toThread(() -> {
+            thrown.set(catchThrowable(() -> Asyncio.run(() -> {
+                createTask(() -> {
+                    try {
+                        sleep(100);
+                    } finally {
+                        log.add("cleanup");
+                    }
+                });
+                sleep(0);
+                throw new InternalError("fatal");
+            }, null, () -> {
+                EventLoop l = new EventLoop(new VirtualClock());
+                l.setExceptionHandler(rec);
+                return l;
+            })));
+        });
+        assertThat(thrown.get()).isInstanceOf(InternalError.class).hasMessage("fatal");
+        assertThat(thrown.get().getSuppressed()).isEmpty();
+        assertThat(log).containsExactly("cleanup");
+        assertThat(rec.messages()).isEmpty();
+    }
+
+    @Disabled("core bug: a VirtualMachineError out of runUntilComplete leaves a stray stop() and a never-retrieved report")
+    @Test
+    void runUntilCompleteLeavesNoStrayStopAfterAFatalError() {
+        // test_base_events.py::test_run_until_complete_baseexception, with a VirtualMachineError
+        // (jasyncio's counterpart of KeyboardInterrupt/SystemExit: rethrown out of the loop).
+        AtomicReference<List<String>> result = new AtomicReference<>();
+        toThread(() -> {
+            EventLoop l = new EventLoop(new VirtualClock());
+            ExceptionRecorder rec = new ExceptionRecorder();
+            l.setExceptionHandler(rec);
+            List<String> log = new ArrayList<>();
+            try {
+                Throwable e = catchThrowable(() -> l.runUntilComplete(() -> {
+                    throw new InternalError("fatal");
+                }));
+                log.add(String.valueOf(e));
+                l.callSoon(() -> l.callSoon(() -> {
+                    l.stop();
+                    log.add("func called");
+                }));
+                l.runForever();
+            } finally {
+                l.close();
+            }
+            log.addAll(rec.messages());
+            result.set(log);
+        });
+        assertThat(result.get()).containsExactly("java.lang.InternalError: fatal", "func called");
+    }
+
+    // ---- interrupts ----
+
+    @Disabled("core bug: continuation engine: an outside interrupt during a task step is kept as that task's flag; main task never cancelled")
+    @Test
+    void anOutsideInterruptArrivingDuringATaskStepCancelsTheMainTask(EventLoop loop) {
+        // docs/design.md: "An interrupt of the loop's thread from outside cancels the Runner's main
+        // task". The portable engine does so; the continuation engine files the interrupt under
+        // whichever task is stepping at that moment, and the main task is never cancelled.
+        Thread[] loopThread = new Thread[1];
+        loop.callSoon(() -> loopThread[0] = Thread.currentThread());
+        sleep(0);
+        AtomicBoolean sent = new AtomicBoolean();
+        Task<Void> busy = createTask(() -> {
+            Thread.ofPlatform().start(() -> {
+                loopThread[0].interrupt();
+                sent.set(true);
+            });
+            while (!sent.get()) {
+                Thread.onSpinWait(); // a step busy on the loop's thread, like a CPU-bound callback
+            }
+        });
+        List<String> log = new ArrayList<>();
+        try {
+            busy.await();
+            sleep(1);
+            log.add("main not cancelled");
+        } catch (CancelledError e) {
+            currentTask().uncancel();
+            log.add("main cancelled");
+        }
+        assertThat(log).containsExactly("main cancelled");
+    }
+
+    // ---- resources ----
+
+    @Disabled("core bug: portable engine: close() leaves each pending task's virtual thread parked forever")
+    @Test
+    void closingALoopWithAPendingTaskLeavesNoThreadRunning() {
+        // asyncio: a pending task dropped by its closed loop is collected; its coroutine is closed
+        // (GeneratorExit: its finally blocks run) and nothing of it is left. On the portable engine
+        // the task's virtual thread stays parked forever after close().
+        AtomicReference<Thread> fiberThread = new AtomicReference<>();
+        AtomicReference<List<String>> reports = new AtomicReference<>();
+        AtomicReference<Boolean> alive = new AtomicReference<>();
+        toThread(() -> {
+            EventLoop l = new EventLoop(new VirtualClock());
+            ExceptionRecorder rec = new ExceptionRecorder();
+            l.setExceptionHandler(rec);
+            l.runUntilComplete(() -> {
+                l.createTask(() -> {
+                    fiberThread.set(Thread.currentThread());
+                    l.createFuture().await();
+                });
+                sleep(0);
+            });
+            l.close();
+            reports.set(rec.messages());
+            Thread t = fiberThread.get();
+            if (t != Thread.currentThread()) {
+                t.join(2_000);
+            }
+            alive.set(t != Thread.currentThread() && t.isAlive());
+        });
+        assertThat(reports.get()).containsExactly("Task was destroyed but it is pending!");
+        assertThat(alive.get()).as("the abandoned task's thread is still alive").isFalse();
+    }
+
+    // ---- misuse ----
+
+    @Disabled("core bug: debug mode does not check the thread when a future schedules its callbacks/wakeups")
+    @Test
+    void debugModeReportsAFutureCompletedFromAnotherThread(EventLoop loop) {
+        // asyncio debug mode: fut.set_result() from another thread schedules its callbacks with
+        // call_soon, whose _check_thread raises RuntimeError("Non-thread-safe operation invoked on an
+        // event loop other than the current one"). jasyncio mutates the ready queue from the
+        // foreign thread silently.
+        loop.setDebug(true);
+        try {
+            Future<Integer> f = loop.createFuture();
+            f.addDoneCallback(x -> {});
+            Throwable e = toThread(() -> catchThrowable(() -> f.setResult(1)));
+            assertThat(e).isInstanceOf(IllegalStateException.class).hasMessageContaining("Non-thread-safe");
+        } finally {
+            loop.setDebug(false);
+        }
+    }
+
+    @Disabled("core bug: internal callbacks run with no context: ContextVar.set there writes the host thread's context")
+    @Test
+    void codeRunByAnInternalCallbackCannotChangeTheHostThreadsContext() {
+        // asyncio runs every callback in a Context, so nothing a callback sets reaches the thread
+        // that called asyncio.run. jasyncio runs its internal callbacks (toCompletableFuture's
+        // bridge, which completes the CompletableFuture and so runs its dependents inline) with no
+        // context: a ContextVar.set there lands in the host thread's own context.
+        AtomicReference<String> after = new AtomicReference<>();
+        toThread(() -> {
+            Asyncio.run(() -> {
+                Future<Integer> f = getRunningLoop().createFuture();
+                f.toCompletableFuture().thenRun(() -> V.set("leaked"));
+                f.setResult(1);
+                sleep(0);
+                sleep(0);
+            }, null, () -> new EventLoop(new VirtualClock()));
+            after.set(V.get());
+        });
+        assertThat(after.get()).isEqualTo("default");
+    }
+}
