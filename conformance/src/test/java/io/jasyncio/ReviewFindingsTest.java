@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import static io.jasyncio.Asyncio.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jasyncio.testing.AsyncioExtension;
@@ -28,7 +29,6 @@ class ReviewFindingsTest {
 
     // ---- context snapshots ----
 
-    @Disabled("core bug: Handle.getContext() inside Context.run returns the entered context, not the handle's (EventLoop.materializeCurrentContext)")
     @Test
     void handleGetContextInsideContextRunIsTheHandlesOwnContext(EventLoop loop) {
         // asyncio: handle.get_context() is handle._context, whatever context the callback entered.
@@ -45,7 +45,6 @@ class ReviewFindingsTest {
         assertThat(log).containsExactly("own", "same");
     }
 
-    @Disabled("core bug: Task.getContext() inside Context.run splits the task onto two Context objects (Context.call restores the stale snapshot array)")
     @Test
     void taskGetContextInsideContextRunStaysTheTasksOnlyContext() {
         // asyncio: task.get_context() is the same object for the task's whole life, and
@@ -60,7 +59,6 @@ class ReviewFindingsTest {
         assertThat(t.await()).isEqualTo("same/x");
     }
 
-    @Disabled("core bug: parent.getContext() from an eager child splits the parent onto two Context objects (step restores the stale snapshot array)")
     @Test
     void eagerChildAskingForItsParentsContextKeepsTheParentOnOneContext(EventLoop loop) {
         // asyncio: parent.get_context() is parent._context, the object its steps run in.
@@ -81,29 +79,28 @@ class ReviewFindingsTest {
         assertThat(parent.await()).isEqualTo("same/x");
     }
 
-    @Disabled("core bug: Context.call loses its context when the task suspends inside it (step resumes in task.context)")
     @Test
-    void contextCallKeepsItsContextAcrossASuspension() {
-        // No asyncio counterpart (ctx.run cannot await); Context.call is documented to work inside
-        // a task, and a stackful task may suspend inside it. After the resumption the code inside
-        // call() runs in the task's context instead, and its set() leaks into the task.
+    void suspendingInsideContextCallIsRefusedAndLeavesBothContextsIntact() {
+        // No asyncio counterpart: Python's ctx.run(fn) runs fn to completion (it cannot await).
+        // jasyncio keeps that rule: a suspension inside Context.call/run raises at once, before
+        // anything is registered, and the task's context and the other one are untouched.
         Context other = new Context();
         other.run(() -> V.set("other"));
         V.set("task");
         List<String> log = new ArrayList<>();
-        other.run(() -> {
+        assertThatThrownBy(() -> other.run(() -> {
             log.add(V.get());
             sleep(0);
-            log.add(V.get());
-            V.set("set-inside-call");
-        });
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot suspend inside Context.call()/run()");
         log.add(V.get());
-        assertThat(log).containsExactly("other", "other", "task");
+        sleep(0); // the task itself still suspends and resumes normally
+        log.add(V.get());
+        assertThat(log).containsExactly("other", "task", "task");
+        assertThat(other.run(() -> V.get())).isEqualTo("other");
     }
 
     // ---- executors ----
 
-    @Disabled("core bug: cancelled shutdownDefaultExecutor(): completer calls setResult on the cancelled future -> InvalidStateError reported")
     @Test
     void cancellingShutdownDefaultExecutorReportsNoError(EventLoop loop, ExceptionRecorder recorder) throws Exception {
         // asyncio's _do_shutdown uses _set_result_unless_cancelled: cancelling the waiting task
@@ -140,7 +137,6 @@ class ReviewFindingsTest {
 
     // ---- errors that escape the loop ----
 
-    @Disabled("core bug: a VirtualMachineError out of runUntilComplete leaves its stop callback scheduled; Runner.close() then stops early")
     @Test
     void aFatalErrorInTheMainTaskStillLetsRunCancelAndCleanUpTheOthers() {
         // asyncio (test_run_until_complete_baseexception, surface 2.3.5): a BaseException escaping
@@ -173,7 +169,6 @@ class ReviewFindingsTest {
         assertThat(rec.messages()).isEmpty();
     }
 
-    @Disabled("core bug: a VirtualMachineError out of runUntilComplete leaves a stray stop() and a never-retrieved report")
     @Test
     void runUntilCompleteLeavesNoStrayStopAfterAFatalError() {
         // test_base_events.py::test_run_until_complete_baseexception, with a VirtualMachineError
@@ -272,7 +267,6 @@ class ReviewFindingsTest {
 
     // ---- misuse ----
 
-    @Disabled("core bug: debug mode does not check the thread when a future schedules its callbacks/wakeups")
     @Test
     void debugModeReportsAFutureCompletedFromAnotherThread(EventLoop loop) {
         // asyncio debug mode: fut.set_result() from another thread schedules its callbacks with
@@ -290,7 +284,6 @@ class ReviewFindingsTest {
         }
     }
 
-    @Disabled("core bug: internal callbacks run with no context: ContextVar.set there writes the host thread's context")
     @Test
     void codeRunByAnInternalCallbackCannotChangeTheHostThreadsContext() {
         // asyncio runs every callback in a Context, so nothing a callback sets reaches the thread
@@ -311,7 +304,6 @@ class ReviewFindingsTest {
         assertThat(after.get()).isEqualTo("default");
     }
 
-    @Disabled("core bug: runUntilComplete(Coroutine) creates the task before checking that the loop is not running: the coroutine runs anyway")
     @Test
     void runUntilCompleteOnARunningLoopDoesNotRunTheCoroutine(EventLoop loop) {
         // asyncio: run_until_complete() calls _check_running() before ensure_future(), so the
@@ -328,7 +320,6 @@ class ReviewFindingsTest {
         assertThat(loop.allTasks()).containsExactly(currentTask());
     }
 
-    @Disabled("core bug: Asyncio.sleep(Duration) overflows in Duration.toNanos() (ArithmeticException) instead of capping")
     @Test
     void sleepWithAHugeDurationSleepsInsteadOfOverflowing() {
         // asyncio.sleep(1e12) just sleeps; callLater(Duration) caps the delay, but
@@ -341,7 +332,6 @@ class ReviewFindingsTest {
         assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class);
     }
 
-    @Disabled("core bug: completeException formats the future (Unretrieved.Report description) before scheduling callbacks; a throwing getMessage escapes the loop")
     @Test
     void aTaskFailingWithAnExceptionWhoseMessageThrowsStillCompletes() {
         // asyncio stores the exception and formats it only when reporting. jasyncio formats the

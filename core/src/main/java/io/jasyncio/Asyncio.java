@@ -182,7 +182,8 @@ public final class Asyncio {
 
     /** Like {@link #sleep(double)} with a {@link Duration}. */
     public static void sleep(Duration delay) {
-        sleep(delay.toNanos() / 1e9, null);
+        // Duration.toNanos() overflows past ~292 years; seconds as a double do not.
+        sleep(delay.getSeconds() + delay.getNano() / 1e9);
     }
 
     /** Sleeps like {@link #sleep(double)}, then returns {@code result}. */

@@ -31,6 +31,10 @@ public final class Context {
     Object[] entries;
 
     private static final Object[] EMPTY = new Object[0];
+    /** The values of an empty context: the slot of jasyncio's internal callbacks. */
+    static final Object[] EMPTY_ENTRIES = new Object[0];
+    /** The snapshot this Context was made from (see the overview), or null. */
+    Object[] origin;
     private static final ThreadLocal<Context> THREAD_CONTEXT = ThreadLocal.withInitial(Context::new);
 
     /** An empty context. */
@@ -49,6 +53,13 @@ public final class Context {
             return loop.materializeCurrentContext();
         }
         return THREAD_CONTEXT.get();
+    }
+
+    /** A Context for a task's or callback's snapshot, remembering it (see EventLoop.contextToRestore). */
+    static Context materialize(Object[] snapshot) {
+        Context c = new Context(snapshot);
+        c.origin = snapshot;
+        return c;
     }
 
     /** A copy of the current context: Python's {@code contextvars.copy_context()}. */
@@ -80,7 +91,8 @@ public final class Context {
 
     /**
      * Runs {@code action} with this context as the current one, then restores the previous one:
-     * Python's {@code Context.run}. Works on any thread, inside a task or callback too.
+     * Python's {@code Context.run}. Works on any thread, inside a task or callback too. As with
+     * Python's, the action must not suspend (a task that tries gets an IllegalStateException).
      */
     public <T> T call(Callable<T> action) throws Exception {
         EventLoop loop = EventLoop.runningOnThisThread();
@@ -90,7 +102,7 @@ public final class Context {
             try {
                 return action.call();
             } finally {
-                loop.currentContext = previous;
+                loop.currentContext = loop.contextToRestore(previous);
             }
         }
         Context previous = THREAD_CONTEXT.get();

@@ -122,6 +122,21 @@ public class EventLoop implements AutoCloseable {
     // ---- running ----
 
     /**
+     * The slot to put back as the current context after a nested step or Context.call: the saved
+     * one, unless it is a snapshot that its owner (the task or callback running now) has since
+     * turned into a Context, in which case that Context (the owner must stay on one object).
+     */
+    Object contextToRestore(Object saved) {
+        if (saved instanceof Object[] snapshot) {
+            Object owner = currentTask != null ? currentTask.context : runningHandle != null ? runningHandle.context : null;
+            if (owner instanceof Context c && c.origin == snapshot) {
+                return c;
+            }
+        }
+        return saved;
+    }
+
+    /**
      * The current context as a Context object, made from the running task's or callback's
      * snapshot the first time one is needed, and kept in its slot from then on.
      */
@@ -130,7 +145,7 @@ public class EventLoop implements AutoCloseable {
         if (slot instanceof Context c) {
             return c;
         }
-        Context c = new Context((Object[]) slot);
+        Context c = Context.materialize((Object[]) slot);
         currentContext = c;
         if (currentTask != null) {
             currentTask.context = c;
@@ -205,10 +220,22 @@ public class EventLoop implements AutoCloseable {
         if (future.loop != this) {
             throw new IllegalArgumentException("The future belongs to a different loop than the one given as argument");
         }
-        java.util.function.Consumer<Future<T>> stopWhenDone = f -> stop();
+        checkNotRunningHere();
+        // asyncio's _run_until_complete_cb: a fatal error (asyncio's KeyboardInterrupt/SystemExit)
+        // escapes runForever by itself and must not leave a stop() behind for the next run.
+        java.util.function.Consumer<Future<T>> stopWhenDone = f -> {
+            if (!(f.peekException() instanceof VirtualMachineError)) {
+                stop();
+            }
+        };
         future.addDoneCallback(stopWhenDone);
         try {
             runForever();
+        } catch (RuntimeException | Error e) {
+            if (future.done() && !future.cancelled()) {
+                future.markRetrieved(); // it is being thrown right now: not a lost exception
+            }
+            throw e;
         } finally {
             future.removeDoneCallback(stopWhenDone);
         }
@@ -221,7 +248,18 @@ public class EventLoop implements AutoCloseable {
     /** Wraps {@code coroutine} in a task and runs until it is done; see {@link #runUntilComplete(Future)}. */
     public <T> T runUntilComplete(Coroutine<T> coroutine) {
         checkClosed();
+        checkNotRunningHere(); // before creating the task: a refused run must not run the coroutine
         return runUntilComplete(createTask(coroutine));
+    }
+
+    /** The errors of a run that cannot start: this loop runs already, or another one runs in this thread. */
+    private void checkNotRunningHere() {
+        if (thread != null) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running");
+        }
     }
 
     /** Like {@link #runUntilComplete(Coroutine)} for a coroutine without a result. */
@@ -449,12 +487,18 @@ public class EventLoop implements AutoCloseable {
     /** callSoon with a context slot (a Context or a snapshot array), for done callbacks. */
     void callSoonInContext(Runnable callback, Object context) {
         checkClosed();
+        if (debug) {
+            checkThread("callSoon");
+        }
         ready.add(new Handle(this, callback, context));
     }
 
-    /** callSoon for jasyncio's own callbacks: no context copy, no checks. */
+    /** callSoon for jasyncio's own callbacks: an empty context (nothing to copy), thread check in debug mode. */
     void callSoonInternal(Runnable callback) {
-        ready.add(new Handle(this, callback, null));
+        if (debug) {
+            checkThread("callSoon");
+        }
+        ready.add(new Handle(this, callback, Context.EMPTY_ENTRIES));
     }
 
     /**
@@ -575,12 +619,15 @@ public class EventLoop implements AutoCloseable {
             post(new Handle(EventLoop.this, () -> {
                 inFlight--;
                 action.run();
-            }, null));
+            }, Context.EMPTY_ENTRIES));
         }
     }
 
     /** Puts a task on the ready queue (a first step, a bare yield, or a wakeup). */
     void readyTask(Task<?> task) {
+        if (debug) {
+            checkThread("a future's completion");
+        }
         ready.add(task);
     }
 
@@ -875,12 +922,19 @@ public class EventLoop implements AutoCloseable {
                 terminated = false;
             }
             boolean t = terminated;
-            completer.complete(() -> done.setResult(t));
+            completer.complete(() -> {
+                if (!done.done()) { // the awaiting task may have been cancelled meanwhile
+                    done.setResult(t);
+                }
+            });
         });
-        if (!done.await()) {
-            LOG.log(Level.WARNING, "The default executor did not finish joining its threads within {0} seconds", timeout);
+        try {
+            if (!done.await()) {
+                LOG.log(Level.WARNING, "The default executor did not finish joining its threads within {0} seconds", timeout);
+            }
+        } finally {
+            defaultExecutor = null;
         }
-        defaultExecutor = null;
     }
 
     // ---- async generators ----

@@ -45,10 +45,10 @@ public class Handle {
     public Context getContext() {
         Object slot = context;
         if (slot instanceof Object[] entries) {
-            if (loop.runningHandle == this) {
+            if (loop.runningHandle == this && loop.currentContext == slot) {
                 return loop.materializeCurrentContext();
             }
-            Context c = new Context(entries);
+            Context c = Context.materialize(entries);
             context = c;
             return c;
         }
@@ -75,8 +75,8 @@ public class Handle {
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describe(cb))
                     .exception(e).handle(this).build());
         } finally {
-            loop.currentContext = previous;
             loop.runningHandle = previousHandle;
+            loop.currentContext = loop.contextToRestore(previous);
         }
     }
 

@@ -250,6 +250,14 @@ public class Task<T> extends Future<T> {
      * request is dropped, and nothing wakes the task later for a wait it never began.
      */
     void park() {
+        if (loop.currentContext != context) {
+            // Only Context.call()/run() changes the current context inside a task.
+            waiter = null;
+            registrationPending = false;
+            throw new IllegalStateException("cannot suspend inside Context.call()/run(): as with Python's"
+                    + " Context.run, the action runs to completion; suspend outside it, or create a task"
+                    + " with createTask(coroutine, name, context) to run in that context");
+        }
         try {
             loop.engine.suspend();
         } catch (PinnedStackError e) {
@@ -320,7 +328,7 @@ public class Task<T> extends Future<T> {
                 Thread.currentThread().interrupt();
             }
             loop.currentTask = previousTask;
-            loop.currentContext = previousContext;
+            loop.currentContext = loop.contextToRestore(previousContext);
             if (state != PENDING) {
                 fiber = null;
                 loop.taskDone(this);
@@ -367,7 +375,7 @@ public class Task<T> extends Future<T> {
             if (loop.currentTask == this && loop.currentContext == slot) {
                 return loop.materializeCurrentContext();
             }
-            Context c = new Context(entries);
+            Context c = Context.materialize(entries);
             context = c;
             return c;
         }

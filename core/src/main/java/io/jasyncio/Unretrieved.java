@@ -66,8 +66,18 @@ final class Unretrieved {
         Report(Future<?> future, Throwable exception, ReferenceQueue<Future<?>> queue) {
             super(future, queue);
             this.exception = exception;
-            this.description = future.toString();
+            this.description = describe(future, exception);
             this.isTask = future instanceof Task;
+        }
+
+        /** The future's repr; never fails (the exception's own toString may throw: it must not stop the completion). */
+        private static String describe(Future<?> future, Throwable exception) {
+            try {
+                return future.toString();
+            } catch (RuntimeException | LinkageError e) {
+                return "<" + future.getClass().getSimpleName() + " finished exception=" + exception.getClass().getName()
+                        + " (its toString failed: " + e.getClass().getName() + ")>";
+            }
         }
 
         void linkAfter(Report h) {
