@@ -233,7 +233,6 @@ class ReviewFindingsTest {
 
     // ---- resources ----
 
-    @Disabled("core bug: portable engine: close() leaves each pending task's virtual thread parked forever")
     @Test
     void closingALoopWithAPendingTaskLeavesNoThreadRunning() {
         // asyncio: a pending task dropped by its closed loop is collected; its coroutine is closed
@@ -263,6 +262,47 @@ class ReviewFindingsTest {
         });
         assertThat(reports.get()).containsExactly("Task was destroyed but it is pending!");
         assertThat(alive.get()).as("the abandoned task's thread is still alive").isFalse();
+    }
+
+    @Test
+    void closingALoopUnwindsItsPendingTasksSoTheirFinallyBlocksRun() {
+        // asyncio closes an abandoned coroutine with GeneratorExit: its finally blocks run. jasyncio
+        // resumes each pending task once with a CancelledError; a finally that tries to suspend
+        // again gets one at once, and the task stays pending (it was reported as destroyed).
+        List<String> log = new ArrayList<>();
+        toThread(() -> {
+            EventLoop l = new EventLoop(new VirtualClock());
+            ExceptionRecorder rec = new ExceptionRecorder();
+            l.setExceptionHandler(rec);
+            Task<?>[] abandoned = new Task<?>[1];
+            l.runUntilComplete(() -> {
+                abandoned[0] = l.createTask(() -> {
+                    try {
+                        l.createFuture().await();
+                    } catch (CancelledError e) {
+                        log.add("unwound: " + e.getMessage());
+                        throw e;
+                    } finally {
+                        log.add("finally ran");
+                        try {
+                            sleep(1);
+                        } catch (CancelledError again) {
+                            log.add("no more suspending");
+                        }
+                    }
+                }, "worker");
+                sleep(0);
+            });
+            l.close();
+            log.add("pending after close: " + !abandoned[0].done());
+            log.addAll(rec.messages());
+        });
+        assertThat(log).containsExactly(
+                "unwound: the event loop was closed while worker was pending",
+                "finally ran",
+                "no more suspending",
+                "pending after close: true",
+                "Task was destroyed but it is pending!");
     }
 
     // ---- misuse ----

@@ -297,9 +297,11 @@ public class EventLoop implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (Task<?> t : allTasks()) {
+        Set<Task<?>> pending = allTasks();
+        for (Task<?> t : pending) {
             callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!").future(t).build());
         }
+        unwind(pending);
         unretrieved.reportAll();
         closed = true;
         ready.clear();
@@ -314,6 +316,26 @@ public class EventLoop implements AutoCloseable {
             selector.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "error closing the loop's selector", e);
+        }
+    }
+
+    /** Unwinds the stacks of tasks abandoned by close(): their finally blocks run, their threads end. */
+    private void unwind(Set<Task<?>> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        EventLoop previous = RUNNING.get();
+        RUNNING.set(this); // so that code in finally blocks sees its loop (and fails cleanly if it suspends)
+        try {
+            for (Task<?> t : pending) {
+                t.abandon();
+            }
+        } finally {
+            if (previous == null) {
+                RUNNING.remove();
+            } else {
+                RUNNING.set(previous);
+            }
         }
     }
 

@@ -66,6 +66,8 @@ public class Task<T> extends Future<T> {
     private boolean pendingCancel;
     /** The task has suspended with a waiter that step() has not registered yet. */
     private boolean registrationPending;
+    /** Its loop closed while it was pending: its stack is being unwound (see abandon()). */
+    private boolean abandoned;
     /** The message of that CancelledError. */
     private String pendingCancelMessage;
     /** cancel() calls minus uncancel() calls. */
@@ -114,6 +116,9 @@ public class Task<T> extends Future<T> {
     private void body() {
         EventLoop previous = EventLoop.enterFiberThread(loop);
         try {
+            if (abandoned) {
+                return; // never started: nothing to unwind
+            }
             T value;
             try {
                 throwPendingCancel();
@@ -124,13 +129,21 @@ public class Task<T> extends Future<T> {
                     value = null;
                 }
             } catch (CancelledError e) {
-                completeCancel(null, e);
+                if (!abandoned) {
+                    completeCancel(null, e);
+                }
                 return;
             } catch (Throwable e) {
+                if (abandoned) {
+                    return; // unwinding after the loop closed: the task was reported as destroyed
+                }
                 completeException(e);
                 if (e instanceof VirtualMachineError vm) {
                     throw vm;
                 }
+                return;
+            }
+            if (abandoned) {
                 return;
             }
             if (mustCancel) {
@@ -250,6 +263,9 @@ public class Task<T> extends Future<T> {
      * request is dropped, and nothing wakes the task later for a wait it never began.
      */
     void park() {
+        if (abandoned) {
+            throw abandonedError();
+        }
         if (loop.currentContext != context) {
             // Only Context.call()/run() changes the current context inside a task.
             waiter = null;
@@ -265,7 +281,44 @@ public class Task<T> extends Future<T> {
             registrationPending = false;
             throw e;
         }
+        if (abandoned) {
+            throw abandonedError();
+        }
         throwPendingCancel();
+    }
+
+    /**
+     * Called by {@link EventLoop#close()} for a task still pending: resumes it one last time with a
+     * {@link CancelledError} at its suspension point, so that its {@code finally} blocks run (as
+     * asyncio closes an abandoned coroutine with GeneratorExit) and, on the portable engine, its
+     * virtual thread ends. Any further suspension fails at once; the task stays pending.
+     */
+    void abandon() {
+        if (state != PENDING || fiber == null || abandoned) {
+            return;
+        }
+        abandoned = true;
+        waiter = null;
+        registrationPending = false;
+        Task<?> previousTask = loop.currentTask;
+        Object previousContext = loop.currentContext;
+        loop.currentTask = this;
+        loop.currentContext = context;
+        try {
+            fiber.resume();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // The body swallows everything once abandoned; nothing should reach here.
+        } finally {
+            loop.currentTask = previousTask;
+            loop.currentContext = previousContext;
+            fiber = null;
+        }
+    }
+
+    private CancelledError abandonedError() {
+        return new CancelledError("the event loop was closed while " + getName() + " was pending");
     }
 
     private void throwPendingCancel() {
