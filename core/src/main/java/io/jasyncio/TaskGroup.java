@@ -55,6 +55,8 @@ public final class TaskGroup {
     private List<Throwable> errors = new ArrayList<>();
     private Throwable baseError;
     private Future<Boolean> onCompleted;
+    /** The done callback of every child (one object for the group, not one per child). */
+    private final java.util.function.Consumer<Future<Object>> onChildDone = this::onTaskDone;
 
     /** A group, to be run once with {@link #run}. */
     public TaskGroup() {}
@@ -161,7 +163,9 @@ public final class TaskGroup {
             onTaskDone(task);
         } else {
             tasks.add(task);
-            task.addInternalCallback(this::onTaskDone);
+            @SuppressWarnings("unchecked")
+            Future<Object> child = (Future<Object>) task;
+            child.addInternalCallback(onChildDone);
         }
         return task;
     }
