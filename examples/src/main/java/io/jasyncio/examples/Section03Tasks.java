@@ -26,6 +26,12 @@ import java.util.List;
  *
  * asyncio.run(main())
  * }</pre>
+ *
+ * <p>The seed's note, "Gather vs Wait", in jasyncio: {@code gather(a, b)} returns the results when
+ * all are done (the first failure is thrown at once); {@code Asyncio.wait(List.of(a, b), timeout,
+ * ReturnWhen.FIRST_COMPLETED)} returns the done and pending tasks instead, can stop at the first
+ * completion or exception or after a timeout, and never cancels anything. {@link
+ * #mainWithWait()} shows it; the tour runs the seed's own version.
  */
 public final class Section03Tasks extends Example {
 
@@ -49,6 +55,16 @@ public final class Section03Tasks extends Example {
         // Wait for both
         List<String> results = gather(task1, task2);
         print(results);  // as Python prints a list: ['Result from A', 'Result from B']
+    }
+
+    /** The same two workers with {@code asyncio.wait(..., return_when=FIRST_COMPLETED)}: B is done first. */
+    void mainWithWait() {
+        Task<String> task1 = createTask(() -> worker("A", 2));
+        Task<String> task2 = createTask(() -> worker("B", 1));
+        var first = io.jasyncio.Asyncio.wait(List.of(task1, task2), null, io.jasyncio.ReturnWhen.FIRST_COMPLETED);
+        print("done first: " + first.done().iterator().next().result());
+        var rest = io.jasyncio.Asyncio.wait(first.pending());
+        print("then: " + rest.done().iterator().next().result());
     }
 
     @Override
