@@ -67,7 +67,6 @@ class ScopesReviewTest {
     }
 
     @Test
-    @Disabled("core bug: shield's inner callback returns early when the outer is cancelled without marking the inner's exception retrieved")
     void shieldMarksTheInnerExceptionRetrievedWhenItsOuterWasCancelledFirst() throws InterruptedException {
         List<ExceptionContext> reports = reportsOf(() -> {
             Future<Object> inner = getRunningLoop().createFuture();
@@ -95,7 +94,6 @@ class ScopesReviewTest {
      *   g = gather(t2, t1', return_exceptions=True) ... -> CancelledError('boom')
      */
     @Test
-    @Disabled("core bug: a cancelled gather(returnExceptions=true) builds its CancelledError from the child that finished last, asyncio from the last child in argument order")
     void cancelledGatherWithReturnExceptionsTakesTheMessageOfTheLastChildInArgumentOrder(VirtualClock clock) {
         Task<Double> slow = createTask(() -> sleep(10, 10.0));
         Task<Double> quick = createTask(() -> sleep(0, 0.0));

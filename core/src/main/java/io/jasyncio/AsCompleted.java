@@ -98,7 +98,7 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
                 w.await();
             } catch (CancelledError e) {
                 waiters.remove(w);
-                if (!done.isEmpty()) {
+                if (!done.isEmpty() && !w.cancelled()) {
                     wakeNext(); // woken, then cancelled before it ran: the item goes to the next waiter
                 }
                 throw e;

@@ -380,6 +380,9 @@ public final class Asyncio {
         Future<T> outer = future.loop.createFuture();
         java.util.function.Consumer<Future<T>> innerDone = inner -> {
             if (outer.cancelled()) {
+                if (!inner.cancelled()) {
+                    inner.markRetrieved(); // asyncio: inner.exception(); the outer's canceller chose not to see it
+                }
                 return;
             }
             if (inner.cancelled()) {

@@ -115,7 +115,8 @@ final class Gathering extends Future<List<Object>> {
                 }
             }
             if (cancelRequested) {
-                completeException(child.makeCancelledError());
+                // asyncio takes the error of the last child in argument order (its loop variable).
+                completeException(children.get(children.size() - 1).makeCancelledError());
             } else {
                 completeResult(results);
             }

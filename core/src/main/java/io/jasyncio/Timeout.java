@@ -19,7 +19,9 @@ package io.jasyncio;
  * cancellation of the task is pending (asyncio's {@code uncancel()} counting): an outer timeout, a
  * {@code TaskGroup} or an explicit {@code task.cancel()} still sees its {@code CancelledError}.
  * A block that swallows the cancellation and returns normally returns normally; {@link #expired()}
- * then says what happened.
+ * then says what happened. Another exception leaving an expired block propagates with a
+ * {@code TimeoutError} added as suppressed (asyncio 3.13 splices one into the exception's implicit
+ * context chain, which Java exceptions do not have).
  *
  * <p>Why a lambda and not try-with-resources: the scope must replace the {@code CancelledError}
  * leaving the block with a {@code TimeoutError}, and a resource's {@code close()} can neither see
