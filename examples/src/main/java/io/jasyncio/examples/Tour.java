@@ -35,7 +35,7 @@ public final class Tour {
             new Ported(4, "Futures: The Bridge Between Callbacks and Async/Await", Section04Futures::new),
             new Ported(5, "Running Blocking Code in Asyncio", Section05BlockingCode::new),
             new Ported(6, "Synchronization: Locks, Events, Semaphores", Section06Synchronization::new),
-            new Planned(7, "Asyncio Queues: Efficient Work Distribution", 4),
+            new Ported(7, "Asyncio Queues: Efficient Work Distribution", Section07Queues::new),
             new Ported(8, "Timeouts and Task Cancellation", Section08Timeouts::new),
             new Ported(9, "Exception Handling in Asyncio", Section09ExceptionHandling::new),
             new Planned(10, "Async Context Managers", 5),
