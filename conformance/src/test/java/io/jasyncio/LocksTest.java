@@ -268,4 +268,45 @@ class LocksTest {
             assertThat(sem.locked()).as("seed %d: no waiter left", seed).isFalse();
         }
     }
+
+    // ---- misuse and introspection ----
+
+    @Test
+    void primitivesUsedFromAnotherThreadRaiseNamingTheRemedy() throws Exception {
+        Lock lock = new Lock();
+        Event event = new Event();
+        Queue<String> queue = new Queue<>();
+        List<Throwable> errors = toThread(() -> {
+            List<Throwable> out = new ArrayList<>();
+            for (Runnable misuse : List.<Runnable>of(lock::release, event::set, () -> queue.putNowait("x"))) {
+                try {
+                    misuse.run();
+                } catch (IllegalStateException e) {
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+        assertThat(errors).hasSize(3).allSatisfy(e -> assertThat(e).hasMessageContaining("callSoonThreadsafe"));
+        assertThat(event.isSet()).isFalse();
+        assertThat(queue.empty()).isTrue();
+    }
+
+    @Test
+    void statisticsDescribeTheState() {
+        Lock lock = new Lock();
+        lock.acquire();
+        Task<Lock> waiter = createTask(lock::acquire);
+        Semaphore sem = new Semaphore(2);
+        sem.acquire();
+        Queue<Integer> q = new Queue<>(5);
+        q.putNowait(1);
+        sleep(0);
+        assertThat(lock.statistics()).isEqualTo(new Lock.Statistics(true, 1));
+        assertThat(sem.statistics()).isEqualTo(new Semaphore.Statistics(1, 0));
+        assertThat(new Event().statistics()).isEqualTo(new Event.Statistics(false, 0));
+        assertThat(q.statistics()).isEqualTo(new Queue.Statistics(1, 5, 0, 0, 1, false));
+        lock.release();
+        waiter.await().release();
+    }
 }

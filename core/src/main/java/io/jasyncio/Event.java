@@ -19,6 +19,7 @@ public final class Event {
 
     /** Sets the flag and wakes every waiting task. */
     public void set() {
+        waiters.checkAccess(this);
         if (!value) {
             value = true;
             waiters.wakeAll();
@@ -27,6 +28,7 @@ public final class Event {
 
     /** Clears the flag. */
     public void clear() {
+        waiters.checkAccess(this);
         value = false;
     }
 
@@ -37,12 +39,26 @@ public final class Event {
      * @return {@code true}
      */
     public boolean await() {
+        waiters.checkAccess(this);
         if (value) {
             return true;
         }
         waiters.park(null);
         return true;
     }
+
+    /** A snapshot for debugging. */
+    public Statistics statistics() {
+        return new Statistics(value, waiters.size());
+    }
+
+    /**
+     * What {@link #statistics()} returns.
+     *
+     * @param set whether the flag is set
+     * @param waiting the tasks waiting for it
+     */
+    public record Statistics(boolean set, int waiting) {}
 
     /** asyncio's repr: {@code <Event [set, waiters:1]>}. */
     @Override

@@ -34,6 +34,7 @@ public final class Lock implements AutoCloseable {
      * @throws CancelledError when cancelled while waiting (the lock is not acquired)
      */
     public Lock acquire() {
+        waiters.checkAccess(this);
         if (!locked && waiters.allCancelled()) {
             locked = true;
             return this;
@@ -54,6 +55,7 @@ public final class Lock implements AutoCloseable {
      * @throws IllegalStateException when the lock is not held (asyncio's RuntimeError)
      */
     public void release() {
+        waiters.checkAccess(this);
         if (!locked) {
             throw new IllegalStateException("Lock is not acquired.");
         }
@@ -71,6 +73,19 @@ public final class Lock implements AutoCloseable {
     public boolean locked() {
         return locked;
     }
+
+    /** A snapshot for debugging. */
+    public Statistics statistics() {
+        return new Statistics(locked, waiters.size());
+    }
+
+    /**
+     * What {@link #statistics()} returns.
+     *
+     * @param locked whether the lock is held
+     * @param waiting the tasks waiting for it (woken ones count until they run)
+     */
+    public record Statistics(boolean locked, int waiting) {}
 
     /** asyncio's repr: {@code <Lock [locked, waiters:2]>}. */
     @Override

@@ -101,6 +101,7 @@ public class Queue<T> {
      * @throws CancelledError when cancelled while waiting (nothing was put)
      */
     public void put(T item) {
+        getters.checkAccess(this);
         while (full()) {
             if (isShutdown) {
                 throw new QueueShutDown();
@@ -121,6 +122,7 @@ public class Queue<T> {
      * @throws QueueShutDown when the queue is shut down
      */
     public void putNowait(T item) {
+        getters.checkAccess(this);
         if (isShutdown) {
             throw new QueueShutDown();
         }
@@ -141,6 +143,7 @@ public class Queue<T> {
      *     goes to the next getter)
      */
     public T get() {
+        getters.checkAccess(this);
         while (empty()) {
             if (isShutdown) {
                 throw new QueueShutDown();
@@ -161,6 +164,7 @@ public class Queue<T> {
      * @throws QueueShutDown when the queue is shut down and empty
      */
     public T getNowait() {
+        getters.checkAccess(this);
         if (empty()) {
             if (isShutdown) {
                 throw new QueueShutDown();
@@ -178,6 +182,7 @@ public class Queue<T> {
      * @throws IllegalArgumentException when called more often than items were put (asyncio's ValueError)
      */
     public void taskDone() {
+        getters.checkAccess(this);
         if (unfinishedTasks <= 0) {
             throw new IllegalArgumentException("taskDone() called too many times");
         }
@@ -189,6 +194,7 @@ public class Queue<T> {
 
     /** Suspends until every item put has been taken and marked with {@link #taskDone()}. */
     public void join() {
+        getters.checkAccess(this);
         if (unfinishedTasks > 0) {
             finished.await();
         }
@@ -206,6 +212,7 @@ public class Queue<T> {
      * getters raise at once.
      */
     public void shutdown(boolean immediate) {
+        getters.checkAccess(this);
         isShutdown = true;
         if (immediate) {
             while (!empty()) {
@@ -226,6 +233,23 @@ public class Queue<T> {
     public boolean isShutdown() {
         return isShutdown;
     }
+
+    /** A snapshot for debugging. */
+    public Statistics statistics() {
+        return new Statistics(stored(), maxsize, getters.pendingCount(), putters.pendingCount(), unfinishedTasks, isShutdown);
+    }
+
+    /**
+     * What {@link #statistics()} returns.
+     *
+     * @param size the items in the queue
+     * @param maxsize the bound ({@code <= 0}: none)
+     * @param waitingGetters tasks waiting for an item
+     * @param waitingPutters tasks waiting for room
+     * @param unfinished items put and not yet marked done
+     * @param shutdown whether the queue was shut down
+     */
+    public record Statistics(int size, int maxsize, int waitingGetters, int waitingPutters, int unfinished, boolean shutdown) {}
 
     /** asyncio's str: {@code <Queue maxsize=10 _queue=[1, 2] _getters[1] tasks=2>}. */
     @Override

@@ -50,6 +50,7 @@ public class Semaphore implements AutoCloseable {
      * @throws CancelledError when cancelled while waiting (no permit taken)
      */
     public Semaphore acquire() {
+        waiters.checkAccess(this);
         if (!locked()) {
             value--;
             return this;
@@ -72,6 +73,7 @@ public class Semaphore implements AutoCloseable {
 
     /** Returns a permit and hands it to the first waiter, if any. */
     public void release() {
+        waiters.checkAccess(this);
         value++;
         wakeNext();
     }
@@ -95,6 +97,19 @@ public class Semaphore implements AutoCloseable {
     public int value() {
         return value;
     }
+
+    /** A snapshot for debugging. */
+    public Statistics statistics() {
+        return new Statistics(value, waiters.size());
+    }
+
+    /**
+     * What {@link #statistics()} returns.
+     *
+     * @param value the free permits
+     * @param waiting the tasks waiting for one
+     */
+    public record Statistics(int value, int waiting) {}
 
     /** asyncio's repr: {@code <Semaphore [unlocked, value:2, waiters:1]>}. */
     @Override

@@ -71,6 +71,9 @@ public final class WaitQueue {
 
     /** Wakes the first waiter that is not already woken or cancelled; false if there is none. */
     public boolean wakeFirst() {
+        if (waiters.isEmpty()) {
+            return false;
+        }
         for (Future<Boolean> w : waiters) {
             if (!w.done()) {
                 w.setResult(true);
@@ -126,6 +129,25 @@ public final class WaitQueue {
             }
         }
         return n;
+    }
+
+    /**
+     * Checks that the caller runs on a loop (in a task or callback), and on this queue's loop once
+     * it is bound: synchronization primitives are not thread-safe (asyncio's are not either).
+     *
+     * @param owner the primitive, for the message
+     * @throws IllegalStateException naming the remedy
+     */
+    public void checkAccess(Object owner) {
+        EventLoop running = EventLoop.runningOnThisThread();
+        if (running == null) {
+            throw new IllegalStateException(owner.getClass().getSimpleName() + " used from thread '"
+                    + Thread.currentThread().getName() + "', outside its event loop: asyncio primitives are"
+                    + " not thread-safe; from another thread use loop.callSoonThreadsafe(() -> ...)");
+        }
+        if (loop != null && loop != running) {
+            throw new IllegalStateException(owner + " is bound to a different event loop");
+        }
     }
 
     /** Binds the queue to {@code running} at first use; another loop later is an error. */
