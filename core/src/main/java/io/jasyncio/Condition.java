@@ -98,6 +98,7 @@ public final class Condition implements AutoCloseable {
      * @throws CancelledError when cancelled (with the lock re-acquired)
      */
     public boolean await() {
+        waiters.checkAccess(this); // before releasing the lock: a wrong loop or thread changes nothing
         if (!locked()) {
             throw new IllegalStateException("cannot wait on un-acquired lock");
         }
@@ -157,6 +158,7 @@ public final class Condition implements AutoCloseable {
      * @throws IllegalStateException when the lock is not held ("cannot notify on un-acquired lock")
      */
     public void signal(int n) {
+        waiters.checkAccess(this);
         if (!locked()) {
             throw new IllegalStateException("cannot notify on un-acquired lock");
         }
