@@ -2,7 +2,7 @@
 """The Python side of jasyncio's benchmarks: the same workloads on CPython asyncio (and uvloop).
 
     python3 asyncio_bench.py WORKLOAD [--loop asyncio|uvloop] [--reps N]
-    WORKLOAD = steps | spawn | timers | memory | scopes     (--warmup N untimed runs first, default 1)
+    WORKLOAD = steps | spawn | timers | memory | scopes | sync   (--warmup N untimed runs first, default 1)
 
 Each repetition prints one JSON line on stdout; bench/run collects them and bench/python/report.py
 turns them into bench/RESULTS.md. The workloads mirror the Java ones line for line (see
@@ -27,6 +27,18 @@ bench/README.md):
           A repetition times SCOPE_ROUNDS rounds of gather/taskgroup (10 x 10,000 tasks) and one
           round of waitfor/timeout (100,000 calls), each round a run_until_complete of a fresh main
           task on one loop kept for the run, like the JMH invocations.
+  sync    synchronization and queues, five scenarios (one JSON line per scenario and repetition):
+          queue1x1   asyncio.Queue(100), 1 producer (`await q.put(i)`) and 1 consumer
+                     (`await q.get()` + `q.task_done()`) move 1,000,000 items; the main task awaits
+                     q.join() and gathers them; items/s
+          queue4x4   the same with 4 producers and 4 consumers, each moving a quarter; items/s
+          lock       100 tasks each looping 1,000 times over `async with lock: await asyncio.sleep(0)`;
+                     acquisitions/s
+          semaphore  the same with asyncio.Semaphore(10); acquisitions/s
+          pingpong   two tasks, two asyncio.Events: the pinger sets ping, awaits pong, clears pong;
+                     the ponger awaits ping, clears ping, sets pong; 100,000 round trips/s
+          A repetition is one round (a run_until_complete of a fresh main task creating the
+          primitive), like one JMH invocation.
 
 Time is time.perf_counter(). --warmup untimed repetitions (default 1; bench/run passes 0 for
 timers, whose rounds take many seconds on CPython) precede the timed ones; none for memory.
@@ -224,6 +236,119 @@ def run_scopes(kind, reps, warmup, scenarios=tuple(SCOPES)):
         loop.close()
 
 
+# ---- workload 6: synchronization and queues ----
+
+SYNC_ITEMS = 1_000_000
+SYNC_MAXSIZE = 100
+SYNC_TASKS = 100
+SYNC_LOOPS = 1_000
+SYNC_PERMITS = 10
+SYNC_ROUND_TRIPS = 100_000
+
+
+async def sync_queue(pairs):
+    q = asyncio.Queue(SYNC_MAXSIZE)
+    share = SYNC_ITEMS // pairs
+    sums = [0] * pairs
+
+    async def producer(base):
+        for i in range(share):
+            await q.put(base + i)
+
+    async def consumer(me):
+        total = 0
+        for _ in range(share):
+            total += await q.get()
+            q.task_done()
+        sums[me] = total
+
+    tasks = [asyncio.create_task(producer(p * share)) for p in range(pairs)]
+    tasks += [asyncio.create_task(consumer(c)) for c in range(pairs)]
+    await q.join()
+    await asyncio.gather(*tasks)
+    assert sum(sums) == SYNC_ITEMS * (SYNC_ITEMS - 1) // 2
+    return SYNC_ITEMS
+
+
+async def sync_queue1x1():
+    return await sync_queue(1)
+
+
+async def sync_queue4x4():
+    return await sync_queue(4)
+
+
+async def sync_contend(prim):
+    count = 0
+
+    async def worker():
+        nonlocal count
+        for _ in range(SYNC_LOOPS):
+            async with prim:
+                count += 1
+                await asyncio.sleep(0)
+
+    await asyncio.gather(*[asyncio.create_task(worker()) for _ in range(SYNC_TASKS)])
+    return count
+
+
+async def sync_lock():
+    return await sync_contend(asyncio.Lock())
+
+
+async def sync_semaphore():
+    return await sync_contend(asyncio.Semaphore(SYNC_PERMITS))
+
+
+async def sync_pingpong():
+    ping = asyncio.Event()
+    pong = asyncio.Event()
+
+    async def pinger():
+        for _ in range(SYNC_ROUND_TRIPS):
+            ping.set()
+            await pong.wait()
+            pong.clear()
+        return SYNC_ROUND_TRIPS
+
+    async def ponger():
+        for _ in range(SYNC_ROUND_TRIPS):
+            await ping.wait()
+            ping.clear()
+            pong.set()
+        return SYNC_ROUND_TRIPS
+
+    a, _ = await asyncio.gather(asyncio.create_task(pinger()), asyncio.create_task(ponger()))
+    return a
+
+
+SYNC = {  # scenario: (main coroutine, operations per round, unit)
+    "queue1x1": (sync_queue1x1, SYNC_ITEMS, "items/s"),
+    "queue4x4": (sync_queue4x4, SYNC_ITEMS, "items/s"),
+    "lock": (sync_lock, SYNC_TASKS * SYNC_LOOPS, "acquisitions/s"),
+    "semaphore": (sync_semaphore, SYNC_TASKS * SYNC_LOOPS, "acquisitions/s"),
+    "pingpong": (sync_pingpong, SYNC_ROUND_TRIPS, "round trips/s"),
+}
+
+
+def run_sync(kind, reps, warmup, scenarios=tuple(SYNC)):
+    loop = new_loop(kind)
+    try:
+        for scenario in scenarios:
+            main, ops, unit = SYNC[scenario]
+            for rep in range(1 - warmup, reps + 1):
+                t0 = time.perf_counter()
+                n = loop.run_until_complete(main())
+                dt = time.perf_counter() - t0
+                assert n == ops, (scenario, n)
+                if rep <= 0:
+                    continue
+                emit({"workload": "sync", "impl": impl_name(kind), "scenario": scenario, "rep": rep,
+                      "seconds": dt, "value": ops / dt, "unit": unit})
+    finally:
+        loop.close()
+
+
 # ---- workload 4: memory ----
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -295,7 +420,7 @@ def run_memory(kind, reps, scenarios=("sleep", "future")):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "scopes", "memory-child"])
+    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "scopes", "sync", "memory-child"])
     p.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1, help="untimed runs first (not for memory)")
@@ -312,6 +437,8 @@ def main():
         run_memory(a.loop, a.reps)
     elif a.workload == "scopes":
         run_scopes(a.loop, a.reps, a.warmup)
+    elif a.workload == "sync":
+        run_sync(a.loop, a.reps, a.warmup)
     else:
         memory_child(a.loop, a.scenario, a.tasks)
 

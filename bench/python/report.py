@@ -28,6 +28,10 @@ TARGETS = {
     "timers": 10.0,
     "memory": 450.0,
     "scopes": 15.0,
+    "queue": 10.0,
+    "lock": 20.0,
+    "semaphore": 10.0,
+    "pingpong": 10.0,
 }
 
 # Workload 5's measurements: (JMH method, Python scenario, title, unit, per-op label, ops per round)
@@ -36,6 +40,15 @@ SCOPES = [
     ("taskGroup", "taskgroup", "`TaskGroup` with 10,000 trivial children", "children/s", "child", 10_000),
     ("waitFor", "waitfor", "100,000 `waitFor(coroutine, 10)` calls, no timeout", "calls/s", "call", 100_000),
     ("timeoutScope", "timeout", "100,000 `timeout(10)` scopes entered and exited", "scopes/s", "scope", 100_000),
+]
+
+# Workload 6's measurements: (JMH method, Python scenario, title, unit, per-op label, target key)
+SYNC = [
+    ("queue1x1", "queue1x1", "`Queue(100)`, 1 producer + 1 consumer, 1,000,000 items", "items/s", "item", "queue"),
+    ("queue4x4", "queue4x4", "`Queue(100)`, 4 producers + 4 consumers, 1,000,000 items", "items/s", "item", "queue"),
+    ("lock", "lock", "`Lock`, 100 contending tasks, acquire / `sleep(0)` / release", "acquisitions/s", "acquisition", "lock"),
+    ("semaphore", "semaphore", "`Semaphore(10)`, 100 tasks, acquire / `sleep(0)` / release", "acquisitions/s", "acquisition", "semaphore"),
+    ("pingPong", "pingpong", "`Event` ping-pong between two tasks", "round trips/s", "round trip", "pingpong"),
 ]
 
 
@@ -220,7 +233,7 @@ def main():
     a = ap.parse_args()
     raw = a.raw
     m = machine(a.java, a.python)
-    metas = {w: load_json(os.path.join(raw, f"meta-{w}.json")) for w in ("steps", "spawn", "timers", "memory", "scopes")}
+    metas = {w: load_json(os.path.join(raw, f"meta-{w}.json")) for w in ("steps", "spawn", "timers", "memory", "scopes", "sync")}
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
     L = []
@@ -529,6 +542,61 @@ def main():
         S.append("")
     sections.append(S)
 
+    # ---- 6. synchronization and queues ----
+    S = []
+    jm = jmh_entries(os.path.join(raw, "jmh-sync.json"))
+    S.append("## 6. Synchronization and queues")
+    S.append("")
+    if jm or os.path.exists(os.path.join(raw, "python-sync.jsonl")):
+        S.append("Each round is one `runUntilComplete` / `run_until_complete` of a fresh main task on a loop kept for")
+        S.append("the trial/run, which creates the primitive and the tasks. Queue: a `Queue(100)` / `asyncio.Queue(100)`;")
+        S.append("each producer `put`s its share of the 1,000,000 items, each consumer takes its share with `get` +")
+        S.append("`taskDone` / `task_done`; the main task `join`s the queue and gathers the tasks. Lock / Semaphore(10):")
+        S.append("100 tasks each loop 1,000 times over `try (var _ = lock.acquire()) { sleep(0); }` / `async with lock:")
+        S.append("await asyncio.sleep(0)` (100,000 acquisitions per round). Ping-pong: two tasks and two events; the pinger")
+        S.append("sets `ping`, awaits `pong` and clears it, the ponger awaits `ping`, clears it and sets `pong`; 100,000")
+        S.append("round trips per round. JMH: one invocation per round; Python: one repetition = one round, one untimed")
+        S.append("warm-up, 5 timed repetitions.")
+        S.append("")
+        for meth, scen, title, unit, per, tkey in SYNC:
+            py = python_stats(os.path.join(raw, "python-sync.jsonl"), scenario=scen)
+            cont = jm.get((f"SyncBench.{meth}", "continuation"))
+            port = jm.get((f"SyncBench.{meth}", "portable"))
+            cpy = py.get("cpython-asyncio")
+            S.append(f"### {title}")
+            S.append("")
+            if not (cont or cpy):
+                S.append("Not run.")
+                S.append("")
+                continue
+            S.append(f"| implementation | {unit} (median) | min – max | µs per {per} | JMH score ± error | vs CPython asyncio | allocated per {per} | GC pauses (share of time) |")
+            S.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+            for name, st, e in [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
+                                ("jasyncio, portable engine", port["primary"] if port else None, port),
+                                ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)]:
+                if st is None:
+                    continue
+                err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
+                al, g = fmt_gc(*gc_info(e))
+                S.append(f"| {name} | {num(st.median)} | {rng(st)} | {1e6 / st.median:.3f} | {err} | "
+                         f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {al} | {g} |")
+            S.append("")
+            r = ratio(cont["primary"].median, cpy.median) if cont and cpy else None
+            ok = None if r is None else r >= TARGETS[tkey]
+            S.append(f"- Target ≥{TARGETS[tkey]:.0f}x CPython asyncio's {unit}: {fmt_ratio(r)} → {verdict(ok)}.")
+            S.append("")
+            summary.append((title, f"≥{TARGETS[tkey]:.0f}x CPython",
+                            f"{num(cont['primary'].median)} {unit}" if cont else "-",
+                            f"{num(cpy.median)} {unit}" if cpy else "-", fmt_ratio(r), verdict(ok)))
+        S.append("The portable engine pays two thread hand-offs (park/unpark between the loop thread and a")
+        S.append("virtual thread) for every suspension, and these workloads suspend on almost every operation")
+        S.append("(the queue ones only when the queue is full or empty); it has no target.")
+        S.append("")
+    else:
+        S.append("Not run.")
+        S.append("")
+    sections.append(S)
+
     # ---- summary first ----
     add("## Summary (default engine: continuation)")
     add("")
@@ -544,7 +612,7 @@ def main():
         L.extend(S)
     add("## How these numbers were made")
     add("")
-    add("`./jasyncio bench [steps|spawn|timers|memory|scopes]` (or `bench/run ...` with JAVA_HOME set to JDK 25);")
+    add("`./jasyncio bench [steps|spawn|timers|memory|scopes|sync]` (or `bench/run ...` with JAVA_HOME set to JDK 25);")
     add("bench/README.md describes each workload. Raw results (JMH JSON and logs, Python JSON lines, class")
     add("histograms) are in `bench/results/raw/`, not committed.")
     add("")
