@@ -2,11 +2,16 @@ package io.jasyncio;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The asyncio module: the functions a program calls, named as asyncio's in camelCase.
@@ -60,7 +65,7 @@ public final class Asyncio {
      * Like {@link #run(Coroutine, Boolean)} on a loop made by {@code loopFactory} (asyncio's
      * {@code loop_factory}; also how a test runs on a virtual clock).
      */
-    public static <T> T run(Coroutine<T> main, Boolean debug, java.util.function.Supplier<? extends EventLoop> loopFactory) {
+    public static <T> T run(Coroutine<T> main, Boolean debug, Supplier<? extends EventLoop> loopFactory) {
         if (EventLoop.runningOnThisThread() != null) {
             throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop:"
                     + " in a task, call the coroutine directly (it runs inline) or use createTask(...)");
@@ -70,8 +75,8 @@ public final class Asyncio {
         }
     }
 
-    /** Like {@link #run(Coroutine, Boolean, java.util.function.Supplier)} for a coroutine without a result. */
-    public static void run(VoidCoroutine main, Boolean debug, java.util.function.Supplier<? extends EventLoop> loopFactory) {
+    /** Like {@link #run(Coroutine, Boolean, Supplier)} for a coroutine without a result. */
+    public static void run(VoidCoroutine main, Boolean debug, Supplier<? extends EventLoop> loopFactory) {
         run(Coroutine.of(main), debug, loopFactory);
     }
 
@@ -348,7 +353,7 @@ public final class Asyncio {
             return future.result();
         }
         Future<Void> waiter = future.loop.createFuture();
-        java.util.function.Consumer<Future<T>> release = f -> {
+        Consumer<Future<T>> release = f -> {
             if (!waiter.done()) {
                 waiter.setResult(null);
             }
@@ -378,7 +383,7 @@ public final class Asyncio {
             return future;
         }
         Future<T> outer = future.loop.createFuture();
-        java.util.function.Consumer<Future<T>> innerDone = inner -> {
+        Consumer<Future<T>> innerDone = inner -> {
             if (outer.cancelled()) {
                 if (!inner.cancelled()) {
                     inner.markRetrieved(); // asyncio: inner.exception(); the outer's canceller chose not to see it
@@ -424,13 +429,13 @@ public final class Asyncio {
      *
      * @throws IllegalArgumentException when {@code futures} is empty
      */
-    public static <T> WaitResult<T> wait(java.util.Collection<? extends Future<T>> futures, Double timeout, ReturnWhen returnWhen) {
-        java.util.Objects.requireNonNull(returnWhen, "returnWhen");
+    public static <T> WaitResult<T> wait(Collection<? extends Future<T>> futures, Double timeout, ReturnWhen returnWhen) {
+        Objects.requireNonNull(returnWhen, "returnWhen");
         if (futures.isEmpty()) {
             throw new IllegalArgumentException("Set of Tasks/Futures is empty.");
         }
         EventLoop loop = Task.current("wait()").loop;
-        java.util.Set<Future<T>> fs = new java.util.LinkedHashSet<>(futures);
+        Set<Future<T>> fs = new LinkedHashSet<>(futures);
         Future<Void> waiter = loop.createFuture();
         TimerHandle timeoutHandle = timeout == null ? null : loop.callLater(timeout, () -> {
             if (!waiter.done()) {
@@ -438,7 +443,7 @@ public final class Asyncio {
             }
         });
         int[] counter = {fs.size()};
-        java.util.function.Consumer<Future<T>> onCompletion = f -> {
+        Consumer<Future<T>> onCompletion = f -> {
             counter[0]--;
             if (counter[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
                     || (returnWhen == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
@@ -463,16 +468,16 @@ public final class Asyncio {
                 f.removeDoneCallback(onCompletion);
             }
         }
-        java.util.Set<Future<T>> done = new java.util.LinkedHashSet<>();
-        java.util.Set<Future<T>> pending = new java.util.LinkedHashSet<>();
+        Set<Future<T>> done = new LinkedHashSet<>();
+        Set<Future<T>> pending = new LinkedHashSet<>();
         for (Future<T> f : fs) {
             (f.done() ? done : pending).add(f);
         }
         return new WaitResult<>(done, pending);
     }
 
-    /** {@link #wait(java.util.Collection, Double, ReturnWhen)} until all are done, without a timeout. */
-    public static <T> WaitResult<T> wait(java.util.Collection<? extends Future<T>> futures) {
+    /** {@link #wait(Collection, Double, ReturnWhen)} until all are done, without a timeout. */
+    public static <T> WaitResult<T> wait(Collection<? extends Future<T>> futures) {
         return wait(futures, null, ReturnWhen.ALL_COMPLETED);
     }
 
@@ -480,12 +485,12 @@ public final class Asyncio {
      * The futures in the order they complete (asyncio's {@code as_completed}); see {@link AsCompleted}.
      * {@code timeout} in seconds, {@code null} for none.
      */
-    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures, Double timeout) {
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> futures, Double timeout) {
         return new AsCompleted<>(getRunningLoop(), futures, timeout);
     }
 
-    /** {@link #asCompleted(java.util.Collection, Double)} without a timeout. */
-    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures) {
+    /** {@link #asCompleted(Collection, Double)} without a timeout. */
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> futures) {
         return asCompleted(futures, null);
     }
 
