@@ -306,6 +306,8 @@ class LocksTest {
         assertThat(sem.statistics()).isEqualTo(new Semaphore.Statistics(1, 0));
         assertThat(new Event().statistics()).isEqualTo(new Event.Statistics(false, 0));
         assertThat(q.statistics()).isEqualTo(new Queue.Statistics(1, 5, 0, 0, 1, false));
+        assertThat(new Condition().statistics()).isEqualTo(new Condition.Statistics(false, 0));
+        assertThat(new Barrier(3).statistics()).isEqualTo(new Barrier.Statistics(Barrier.State.FILLING, 0, 3));
         lock.release();
         waiter.await().release();
     }

@@ -174,6 +174,20 @@ public final class Barrier {
     }
 
     /** asyncio's repr: {@code <Barrier [filling, waiters:0/3]>}, {@code <Barrier [broken]>}. */
+    /** A snapshot for debugging. */
+    public Statistics statistics() {
+        return new Statistics(state, nWaiting(), parties());
+    }
+
+    /**
+     * What {@link #statistics()} returns.
+     *
+     * @param state the barrier's state
+     * @param waiting the tasks waiting in it
+     * @param parties the tasks it waits for
+     */
+    public record Statistics(State state, int waiting, int parties) {}
+
     @Override
     public String toString() {
         String extra = state.value();

@@ -194,6 +194,19 @@ public final class Condition implements AutoCloseable {
     }
 
     /** asyncio's repr: {@code <Condition [locked, waiters:1]>}. */
+    /** A snapshot for debugging. */
+    public Statistics statistics() {
+        return new Statistics(locked(), waiters.size());
+    }
+
+    /**
+     * What {@link #statistics()} returns.
+     *
+     * @param locked whether the underlying lock is held
+     * @param waiting the tasks waiting for a notification
+     */
+    public record Statistics(boolean locked, int waiting) {}
+
     @Override
     public String toString() {
         String extra = locked() ? "locked" : "unlocked";
