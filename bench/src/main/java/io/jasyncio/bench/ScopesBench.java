@@ -1,22 +1,17 @@
 package io.jasyncio.bench;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -47,26 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 6, time = 1)  // allocation-heavy rounds: the JIT needs longer than the other workloads
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
-public class ScopesBench {
+public class ScopesBench extends LoopBench {
 
     static final int TASKS = 10_000;
     static final int CALLS = 100_000;
-
-    @Param({"continuation", "portable"})
-    public String engine;
-
-    private EventLoop loop;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        EngineChoice.use(engine);
-        loop = new EventLoop();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        loop.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(TASKS)

@@ -2,7 +2,6 @@ package io.jasyncio.bench;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.Event;
-import io.jasyncio.EventLoop;
 import io.jasyncio.Lock;
 import io.jasyncio.Queue;
 import io.jasyncio.Semaphore;
@@ -11,16 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -50,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 6, time = 1)  // as scopes: the JIT needs longer than 3 s here
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
-public class SyncBench {
+public class SyncBench extends LoopBench {
 
     static final int ITEMS = 1_000_000;
     static final int MAXSIZE = 100;
@@ -59,22 +54,6 @@ public class SyncBench {
     static final int ACQUISITIONS = LOCK_TASKS * LOCK_ROUNDS;
     static final int PERMITS = 10;
     static final int ROUND_TRIPS = 100_000;
-
-    @Param({"continuation", "portable"})
-    public String engine;
-
-    private EventLoop loop;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        EngineChoice.use(engine);
-        loop = new EventLoop();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        loop.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(ITEMS)

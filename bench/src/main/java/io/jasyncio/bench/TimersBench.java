@@ -1,6 +1,5 @@
 package io.jasyncio.bench;
 
-import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -14,11 +13,9 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -40,15 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, batchSize = 1)
 @Measurement(iterations = 5, batchSize = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
-public class TimersBench {
+public class TimersBench extends LoopBench {
 
     static final int TIMERS = 1_000_000;
     static final long SEED = 20240601L;
 
-    @Param({"continuation", "portable"})
-    public String engine;
-
-    private EventLoop loop;
     private double[] delays;
     private int fired;
     private Future<Void> allFired;
@@ -67,19 +60,12 @@ public class TimersBench {
     }
 
     @Setup(Level.Trial)
-    public void setUp() {
-        EngineChoice.use(engine);
-        loop = new EventLoop();
+    public void drawDelays() {
         SplittableRandom random = new SplittableRandom(SEED);
         delays = new double[TIMERS];
         for (int i = 0; i < TIMERS; i++) {
             delays[i] = random.nextDouble();  // [0, 1) seconds
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        loop.close();
     }
 
     @Benchmark
