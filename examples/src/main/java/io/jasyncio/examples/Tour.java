@@ -38,7 +38,7 @@ public final class Tour {
             new Ported(7, "Asyncio Queues: Efficient Work Distribution", Section07Queues::new),
             new Ported(8, "Timeouts and Task Cancellation", Section08Timeouts::new),
             new Ported(9, "Exception Handling in Asyncio", Section09ExceptionHandling::new),
-            new Planned(10, "Async Context Managers", 5),
+            new Ported(10, "Async Context Managers", Section10AsyncContextManagers::new),
             new Planned(11, "Async Iterators and Generators", 5),
             new Ported(12, "Debugging and Profiling", Section12Debugging::new),
             new Ported(13, "Combining Asyncio with Threads/Processes", Section13Executors::new),
