@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jasyncio.testing.AsyncioExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -77,35 +76,9 @@ class CapacityLimiterTest {
     @Test
     void randomCancellationsNeverLoseOrInventAToken() {
         for (long seed = 1; seed <= 20; seed++) {
-            Random random = new Random(seed);
-            CapacityLimiter limiter = new CapacityLimiter(3);
-            int[] holders = {0};
-            int[] maxHolders = {0};
-            List<Task<Void>> tasks = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                double start = random.nextInt(5) * 0.1;
-                double hold = random.nextInt(5) * 0.1;
-                tasks.add(createTask(() -> {
-                    sleep(start);
-                    try (var _ = limiter.acquire()) {
-                        holders[0]++;
-                        maxHolders[0] = Math.max(maxHolders[0], holders[0]);
-                        try {
-                            sleep(hold);
-                        } finally {
-                            holders[0]--;
-                        }
-                    }
-                }));
-            }
-            for (int round = 0; round < 10; round++) {
-                sleep(random.nextInt(3) * 0.05);
-                tasks.get(random.nextInt(tasks.size())).cancel();
-            }
-            gatherAll(true, tasks);
+            CapacityLimiter limiter = PermitStress.run(seed, 3, () -> new CapacityLimiter(3), CapacityLimiter::acquire);
             assertThat(limiter.borrowedTokens()).as("seed %d", seed).isZero();
             assertThat(limiter.availableTokens()).as("seed %d", seed).isEqualTo(3);
-            assertThat(maxHolders[0]).as("seed %d", seed).isLessThanOrEqualTo(3);
             assertThat(limiter.statistics().waiting()).as("seed %d", seed).isZero();
         }
     }
