@@ -60,6 +60,8 @@ public class EventLoop implements AutoCloseable {
 
     final Clock clock;
     final Engine engine;
+    /** engine.runsOnResumerThread(), read once: task steps consult it. */
+    final boolean engineSharesThread;
     /** Handles and Tasks ready to run, in order. */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     /** Scheduled timers, earliest first; may hold cancelled ones until purged. */
@@ -111,6 +113,7 @@ public class EventLoop implements AutoCloseable {
     public EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.engine = Engines.current();
+        this.engineSharesThread = engine.runsOnResumerThread();
         this.debug = Debug.enabledByEnvironment();
         try {
             this.selector = Selector.open();

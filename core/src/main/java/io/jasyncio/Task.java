@@ -94,7 +94,7 @@ public class Task<T> extends Future<T> {
         this.name = name;
         this.number = name == null ? NAME_COUNTER.incrementAndGet() : 0;
         this.context = context != null ? context : Context.currentEntries();
-        this.fiber = loop.engine.runsOnResumerThread() ? loop.engine.newFiber(SHARED_ENTRY, name)
+        this.fiber = loop.engineSharesThread ? loop.engine.newFiber(SHARED_ENTRY, name)
                 : loop.engine.newFiber(this::body, name);
     }
 
@@ -360,7 +360,7 @@ public class Task<T> extends Future<T> {
         Object previousContext = loop.currentContext;
         loop.currentTask = this;
         loop.currentContext = context;
-        boolean sharesThread = loop.engine.runsOnResumerThread();
+        boolean sharesThread = loop.engineSharesThread;
         // The flag now on the thread is the resumer's (the loop's, or the parent task's in an
         // eager start): set it aside, and put this task's own in its place while it runs.
         boolean resumerInterrupted = sharesThread && Thread.interrupted();
