@@ -978,8 +978,37 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
+     * Python's asyncgen finalizer hook, called from the garbage collector's side: an async generator
+     * became unreachable while open, so a new task closes it (its {@code finally} blocks run).
+     * Nothing happens once the loop is closed.
+     */
+    void finalizeAsyncgenThreadsafe(AsyncCloseable generator) {
+        try {
+            callSoonThreadsafe(() -> {
+                if (!closed && asyncgens.remove(generator)) {
+                    if (debug) {
+                        LOG.log(Level.WARNING, describeOpenAsyncgen(generator, "was garbage-collected while open;"
+                                + " closing it in a new task"));
+                    }
+                    createTask(generator::aclose);
+                }
+            });
+        } catch (IllegalStateException loopClosed) {
+            // Too late: close() already reported what it could.
+        }
+    }
+
+    private String describeOpenAsyncgen(AsyncCloseable generator, String what) {
+        StringBuilder text = new StringBuilder("asynchronous generator ").append(generator).append(' ').append(what)
+                .append(" (close generators with try-with-resources, aclose() or aclosing())");
+        appendCreationSite(text, "Generator", generator);
+        return text.toString();
+    }
+
+    /**
      * Closes every registered async generator concurrently and suspends until all are closed;
-     * errors go to the exception handler. Must be called from a task.
+     * errors go to the exception handler. In debug mode each one still open is reported, with where
+     * it was created. Must be called from a task.
      */
     public void shutdownAsyncgens() {
         asyncgensShutdownCalled = true;
@@ -990,6 +1019,9 @@ public class EventLoop implements AutoCloseable {
         asyncgens.clear();
         List<Task<Void>> closing = new ArrayList<>();
         for (AsyncCloseable g : gens) {
+            if (debug) {
+                LOG.log(Level.WARNING, describeOpenAsyncgen(g, "was still open at shutdown; closing it"));
+            }
             closing.add(createTask(g::aclose));
         }
         for (int i = 0; i < gens.size(); i++) {

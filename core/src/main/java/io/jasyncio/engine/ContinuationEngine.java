@@ -16,6 +16,14 @@ final class ContinuationEngine implements Engine {
     /** The scope every jasyncio continuation yields to. */
     private static final ContinuationScope SCOPE = new ContinuationScope("jasyncio");
 
+    /**
+     * The scope generator bodies yield to. A generator's continuation runs nested inside its
+     * consumer's (a task's, another generator's, or none): yielding this scope returns to the
+     * consumer, while yielding {@link #SCOPE} from inside it freezes the whole chain up to the
+     * task, and the task's next {@code run()} remounts the generator where it was.
+     */
+    private static final ContinuationScope GENERATORS = new ContinuationScope("jasyncio-generator");
+
     @Override
     public String name() {
         return "continuation";
@@ -38,13 +46,38 @@ final class ContinuationEngine implements Engine {
         Continuation.yield(SCOPE);
     }
 
+    @Override
+    public Fiber newGenerator(Runnable body, String name) {
+        return new GeneratorFiber(body);
+    }
+
+    @Override
+    public void yieldGenerator(Fiber generator) {
+        if (Continuation.getCurrentContinuation(GENERATORS) != generator) {
+            throw new IllegalStateException("yield called outside its generator's body (or from inside"
+                    + " another generator running in it)");
+        }
+        Continuation.yield(GENERATORS);
+    }
+
+    /** A generator's stack: a continuation of the generator scope. */
+    private static final class GeneratorFiber extends ContinuationFiber {
+        GeneratorFiber(Runnable body) {
+            super(GENERATORS, body);
+        }
+    }
+
     /**
      * A fiber that is its own continuation (one object per task, not two), and that turns the
      * JVM's pinning report into an error that names the remedy.
      */
-    private static final class ContinuationFiber extends Continuation implements Fiber {
+    private static class ContinuationFiber extends Continuation implements Fiber {
         ContinuationFiber(Runnable body) {
-            super(SCOPE, body);
+            this(SCOPE, body);
+        }
+
+        ContinuationFiber(ContinuationScope scope, Runnable body) {
+            super(scope, body);
         }
 
         @Override

@@ -30,4 +30,23 @@ public interface Engine {
      * @throws IllegalStateException when the caller is not inside a fiber of this engine
      */
     void suspend();
+
+    /**
+     * A new generator fiber: {@link Fiber#resume()} runs {@code body} until it calls
+     * {@link #yieldGenerator(Fiber)} or ends, and then returns to whoever resumed it. Generators
+     * nest inside tasks and inside each other; {@link #suspend()} called from a generator's body
+     * suspends the whole chain up to the task, and the task's next resume continues inside the
+     * generator.
+     */
+    Fiber newGenerator(Runnable body, String name);
+
+    /**
+     * Suspends {@code generator}, whose body is running on the calling thread, back to its
+     * resumer; returns when the generator is resumed again.
+     *
+     * @throws IllegalStateException when {@code generator} is not the innermost generator running
+     *     here (its body is not the caller, or another generator's body is running inside it)
+     * @throws PinnedStackError when the JVM cannot suspend the current stack
+     */
+    void yieldGenerator(Fiber generator);
 }

@@ -27,16 +27,34 @@ final class VirtualThreadEngine implements Engine {
 
     @Override
     public Fiber newFiber(Runnable body, String name) {
-        return new VirtualFiber(body, name);
+        return new VirtualFiber(body, name, false);
     }
 
     @Override
     public void suspend() {
+        // From a generator's body, the task to suspend is the first task up the resumer chain.
         VirtualFiber fiber = CURRENT.get();
+        while (fiber != null && fiber.generator) {
+            fiber = fiber.parent;
+        }
         if (fiber == null) {
             throw new IllegalStateException("not running inside a jasyncio task");
         }
         fiber.suspendFromInside();
+    }
+
+    @Override
+    public Fiber newGenerator(Runnable body, String name) {
+        return new VirtualFiber(body, name == null ? "jasyncio-generator" : name, true);
+    }
+
+    @Override
+    public void yieldGenerator(Fiber generator) {
+        if (CURRENT.get() != generator) {
+            throw new IllegalStateException("yield called outside its generator's body (or from inside"
+                    + " another generator running in it)");
+        }
+        ((VirtualFiber) generator).suspendFromInside();
     }
 
     /*
@@ -48,12 +66,24 @@ final class VirtualThreadEngine implements Engine {
      *   body end:  state = DONE; unpark the resumer
      *
      * park() may return spuriously, hence the loops.
+     *
+     * Generators: a generator's body runs on its own thread too, resumed by its consumer's thread
+     * (a task's body, another generator's body, or any thread). When a generator's body suspends
+     * the task, the thread that parks in the task fiber's suspendFromInside() is the generator's,
+     * not the task's own: `active` records it, and the task's next resume() unparks that thread,
+     * while the task's own thread stays parked in the generator's resume().
      */
     private static final class VirtualFiber implements Fiber {
         private static final int NEW = 0, RUNNING = 1, SUSPENDED = 2, DONE = 3;
 
         private final Runnable body;
         private final String name;
+        /** Whether this is a generator's fiber (yields to its consumer) rather than a task's. */
+        final boolean generator;
+        /** For a generator: the fiber running on its resumer's thread (null for a plain thread). */
+        VirtualFiber parent;
+        /** The thread parked in suspendFromInside(): the body's own, or a generator's inside it. */
+        private volatile Thread active;
         /** NEW, RUNNING, SUSPENDED or DONE; see the protocol above. */
         private volatile int state = NEW;
         /** The thread running the body, once started. */
@@ -63,9 +93,10 @@ final class VirtualThreadEngine implements Engine {
         /** An error that escaped the body, rethrown by resume(). */
         private Throwable escaped;
 
-        VirtualFiber(Runnable body, String name) {
+        VirtualFiber(Runnable body, String name, boolean generator) {
             this.body = body;
             this.name = name;
+            this.generator = generator;
         }
 
         @Override
@@ -75,12 +106,15 @@ final class VirtualThreadEngine implements Engine {
                 throw new IllegalStateException("fiber cannot be resumed: " + (s == DONE ? "done" : "running"));
             }
             resumer = Thread.currentThread();
+            if (generator) {
+                parent = CURRENT.get();
+            }
             state = RUNNING;
             if (thread == null) {
                 thread = Thread.ofVirtual().name(name == null ? "jasyncio-fiber" : name).unstarted(this::runBody);
                 thread.start();
             } else {
-                LockSupport.unpark(thread);
+                LockSupport.unpark(active);
             }
             parkWhile(RUNNING, true);
             Throwable e = escaped;
@@ -105,6 +139,7 @@ final class VirtualThreadEngine implements Engine {
         }
 
         void suspendFromInside() {
+            active = Thread.currentThread();
             Thread r = resumer;
             state = SUSPENDED;
             LockSupport.unpark(r);
@@ -136,7 +171,7 @@ final class VirtualThreadEngine implements Engine {
 
         @Override
         public StackTraceElement[] stackTrace() {
-            Thread t = thread;
+            Thread t = active;
             if (t == null || state == DONE) {
                 return new StackTraceElement[0];
             }
