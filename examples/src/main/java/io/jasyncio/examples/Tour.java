@@ -39,7 +39,7 @@ public final class Tour {
             new Ported(8, "Timeouts and Task Cancellation", Section08Timeouts::new),
             new Ported(9, "Exception Handling in Asyncio", Section09ExceptionHandling::new),
             new Ported(10, "Async Context Managers", Section10AsyncContextManagers::new),
-            new Planned(11, "Async Iterators and Generators", 5),
+            new Ported(11, "Async Iterators and Generators", Section11AsyncGenerators::new),
             new Ported(12, "Debugging and Profiling", Section12Debugging::new),
             new Ported(13, "Combining Asyncio with Threads/Processes", Section13Executors::new),
             new Planned(14, "Real-World Pattern: Async Web Scraper with Rate Limiting", 8),
