@@ -115,6 +115,29 @@ class GeneratorSmokeTest {
     }
 
     @Test
+    void abandonedSyncGeneratorIsClosedAfterCollection() throws InterruptedException {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        startAndDrop(closed);
+        for (int i = 0; i < 200 && closed.getCount() > 0; i++) {
+            System.gc();
+            closed.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        assertThat(closed.getCount()).as("finally block ran after the generator was collected").isZero();
+    }
+
+    private static void startAndDrop(java.util.concurrent.CountDownLatch closed) {
+        Generator<Integer> g = Generator.of(out -> {
+            try {
+                out.yield(1);
+                out.yield(2);
+            } finally {
+                closed.countDown();
+            }
+        });
+        assertThat(g.next()).isEqualTo(1);
+    }
+
+    @Test
     void sendAndGeneratorStream() {
         Generator<Integer> echo = Generator.of(out -> {
             int total = 0;

@@ -1,6 +1,5 @@
 package io.jasyncio;
 
-import java.lang.ref.Cleaner;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -42,12 +41,6 @@ import java.util.NoSuchElementException;
  * @param <T> the element type
  */
 public final class AsyncGenerator<T> implements AsyncIterator<T>, AsyncIterable<T>, AsyncCloseable, AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "jasyncio-asyncgen-finalizer");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final GeneratorCore<T> core;
     /** Whether hasNext() fetched a value that next()/anext() has not returned yet. */
     private boolean lookahead;
@@ -201,7 +194,7 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, AsyncIterable<
         GeneratorCore<T> c = core;
         loop.registerAsyncgen(c);
         c.onFinish = () -> loop.unregisterAsyncgen(c);
-        CLEANER.register(this, () -> {
+        GeneratorCore.CLEANER.register(this, () -> {
             if (!c.isClosed()) {
                 loop.finalizeAsyncgenThreadsafe(c);
             }

@@ -43,9 +43,26 @@ public final class Generator<T> implements Iterator<T>, Iterable<T>, AutoCloseab
     private final GeneratorCore<T> core;
     /** Whether hasNext() fetched a value that next() has not returned yet. */
     private boolean lookahead;
+    /** Whether the first advance registered the generator with the cleaner. */
+    private boolean hooked;
 
     private Generator(GeneratorBody<T> body) {
         this.core = new GeneratorCore<>(body, false);
+    }
+
+    /**
+     * Python closes a generator it collects: one dropped while suspended is closed when the garbage
+     * collector notices, on the cleaner's thread, so its {@code finally} blocks run and (on the
+     * portable engine) its virtual thread ends. An error there is logged, as Python prints
+     * "Exception ignored in".
+     */
+    private void hook() {
+        if (hooked) {
+            return;
+        }
+        hooked = true;
+        GeneratorCore<T> c = core;
+        GeneratorCore.CLEANER.register(this, c::closeAbandoned);
     }
 
     /** A generator whose body runs on the first {@link #next()} or {@link #hasNext()}. */
@@ -57,6 +74,7 @@ public final class Generator<T> implements Iterator<T>, Iterable<T>, AutoCloseab
     @Override
     public boolean hasNext() {
         if (!lookahead) {
+            hook();
             lookahead = core.advance(null, null, "hasNext()");
         }
         return lookahead;
@@ -107,6 +125,7 @@ public final class Generator<T> implements Iterator<T>, Iterable<T>, AutoCloseab
             throw new IllegalStateException(op + ": hasNext() already fetched the next value; take it"
                     + " with next() first");
         }
+        hook();
         if (!core.advance(value, exception, op)) {
             throw new NoSuchElementException("generator exhausted");
         }

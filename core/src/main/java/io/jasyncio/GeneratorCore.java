@@ -5,6 +5,7 @@ import static io.jasyncio.Throwables.sneaky;
 import io.jasyncio.engine.Engine;
 import io.jasyncio.engine.Engines;
 import io.jasyncio.engine.Fiber;
+import java.lang.ref.Cleaner;
 import java.util.NoSuchElementException;
 
 /**
@@ -22,6 +23,15 @@ import java.util.NoSuchElementException;
  */
 final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
     private static final int CREATED = 0, SUSPENDED = 1, RUNNING = 2, CLOSED = 3;
+
+    /** Closes generators whose wrapper became unreachable while open (Python's generator finalization). */
+    static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "jasyncio-generator-finalizer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static final System.Logger LOG = System.getLogger("jasyncio");
 
     private final Engine engine;
     /** Whether this is an async generator's core (for error messages and the end exception). */
@@ -188,6 +198,21 @@ final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
         if (yieldedAgain) {
             yielded = null;
             throw new IllegalStateException(kind() + " ignored GeneratorExit (its body yielded again while closing)");
+        }
+    }
+
+    /**
+     * Closes a sync generator whose wrapper was collected: runs on the cleaner's thread; errors are
+     * logged, as Python prints "Exception ignored in: <generator ...>".
+     */
+    void closeAbandoned() {
+        if (state != SUSPENDED) {
+            return; // never started, ended, or (impossible once unreachable) running
+        }
+        try {
+            close("close()");
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "Exception ignored in: " + this, e);
         }
     }
 
