@@ -138,6 +138,26 @@ class GeneratorSmokeTest {
     }
 
     @Test
+    void aTaskStartedEagerlyInsideTheBodyCannotYieldForIt(EventLoop loop) {
+        loop.setTaskFactory(eagerTaskFactory());
+        List<Throwable> errors = new ArrayList<>();
+        AsyncGenerator<Integer> gen = AsyncGenerator.of(out -> {
+            Task<?> t = createTask(() -> {
+                try {
+                    out.yield(99);
+                } catch (IllegalStateException e) {
+                    errors.add(e);
+                }
+            });
+            assertThat(t.done()).isTrue();
+            out.yield(1);
+        });
+        assertThat(gen.anext()).isEqualTo(1);
+        assertThat(errors).singleElement().extracting(Throwable::getMessage).asString().contains("yield called");
+        gen.aclose();
+    }
+
+    @Test
     void sendAndGeneratorStream() {
         Generator<Integer> echo = Generator.of(out -> {
             int total = 0;

@@ -57,6 +57,15 @@ final class ContinuationEngine implements Engine {
             throw new IllegalStateException("yield called outside its generator's body (or from inside"
                     + " another generator running in it)");
         }
+        // A task started eagerly from the body runs nested in the generator: yielding from there
+        // would freeze that task inside the generator.
+        Continuation task = Continuation.getCurrentContinuation(SCOPE);
+        for (Continuation c = task == null ? null : task.getParent(); c != null; c = c.getParent()) {
+            if (c == generator) {
+                throw new IllegalStateException("yield called from a task started inside the generator's"
+                        + " body; only the body itself may yield");
+            }
+        }
         Continuation.yield(GENERATORS);
     }
 
