@@ -132,6 +132,39 @@ public final class Asyncio {
     }
 
     /**
+     * The async call graph of the current task: asyncio 3.14's {@code capture_call_graph()}.
+     * Returns null outside a task.
+     */
+    public static FutureCallGraph captureCallGraph() {
+        Task<?> t = currentTask();
+        return t == null ? null : FutureCallGraph.capture(t);
+    }
+
+    /** The async call graph of {@code future} (a task or a future of the running loop). */
+    public static FutureCallGraph captureCallGraph(Future<?> future) {
+        java.util.Objects.requireNonNull(future, "future");
+        return FutureCallGraph.capture(future);
+    }
+
+    /** {@code format_call_graph(future)}: the graph as text; empty outside a task for the no-argument form. */
+    public static String formatCallGraph(Future<?> future) {
+        return captureCallGraph(future).format();
+    }
+
+    /** {@code print_call_graph()}: prints the current task's call graph to standard output. */
+    public static void printCallGraph() {
+        FutureCallGraph g = captureCallGraph();
+        if (g != null) {
+            g.print(System.out);
+        }
+    }
+
+    /** {@code print_call_graph(future)}: prints the graph of {@code future} to standard output. */
+    public static void printCallGraph(Future<?> future) {
+        captureCallGraph(future).print(System.out);
+    }
+
+    /**
      * The running loop's tasks that are not done.
      *
      * @throws IllegalStateException when no loop is running

@@ -23,7 +23,7 @@ import java.util.Set;
  * token is lost. {@link #setTotalTokens} may grow or shrink the capacity at any time.
  */
 public final class CapacityLimiter implements AutoCloseable {
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue(this);
     private final Set<Object> borrowers = new LinkedHashSet<>();
     /** Borrowers waiting for a token (so that one borrower cannot wait twice). */
     private final Set<Object> waitingBorrowers = new HashSet<>();

@@ -36,7 +36,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Condition implements AutoCloseable {
     private final Lock lock;
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue(this);
 
     /** A condition with a new lock of its own. */
     public Condition() {

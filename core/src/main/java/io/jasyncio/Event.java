@@ -6,7 +6,7 @@ package io.jasyncio;
  * returns {@code true} even if {@link #clear()} ran before it resumed.
  */
 public final class Event {
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue(this);
     private boolean value;
 
     /** An unset event. */

@@ -777,6 +777,36 @@ public class EventLoop implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A snapshot of this loop's live tasks: what each awaits, the tasks it waits for, where it is
+     * suspended, who created it, and the deadlocks among them. Call on the loop's thread.
+     */
+    public TaskDump dumpTasks() {
+        return TaskDump.capture(this);
+    }
+
+    /**
+     * {@link #dumpTasks()} from any thread: asks the loop to take the snapshot and waits up to
+     * {@code patience} for it. A loop that does not answer in time (stuck in a step, or not running)
+     * is read directly, and the snapshot may then be inconsistent.
+     */
+    public TaskDump dumpTasksThreadsafe(java.time.Duration patience) throws InterruptedException {
+        if (thread == Thread.currentThread() || (isRunning() && runningOnThisThread() == this)) {
+            return dumpTasks();
+        }
+        java.util.concurrent.CompletableFuture<TaskDump> answer = new java.util.concurrent.CompletableFuture<>();
+        if (isRunning() && !closed) {
+            try {
+                callSoonThreadsafe(() -> answer.complete(dumpTasks()));
+                return answer.get(patience.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+                    | IllegalStateException e) {
+                // not answering: read it as it is
+            }
+        }
+        return dumpTasks();
+    }
+
     /** The task running now, or {@code null} (between tasks, or in a plain callback). */
     public Task<?> currentTask() {
         return currentTask;

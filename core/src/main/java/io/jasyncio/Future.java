@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -396,6 +397,16 @@ public class Future<T> implements Awaitable<T> {
         } finally {
             Debug.leaveRepr(this);
         }
+    }
+
+    /** What introspection says a task awaiting this future waits for. */
+    String awaitLabel() {
+        return toString();
+    }
+
+    /** The futures this one waits for itself (gather's children, a task group's tasks): introspection's edges. */
+    List<? extends Future<?>> awaitedFutures() {
+        return List.of();
     }
 
     /** The repr itself; {@link #toString()} guards it against cycles (tasks awaiting each other). */

@@ -144,4 +144,14 @@ final class Gathering extends Future<List<Object>> {
     public void setResult(List<Object> value) {
         throw new UnsupportedOperationException("gather's future is completed by its children");
     }
+
+    @Override
+    List<? extends Future<?>> awaitedFutures() {
+        return List.copyOf(children);
+    }
+
+    @Override
+    String awaitLabel() {
+        return "gather(" + children.size() + " awaitables)";
+    }
 }

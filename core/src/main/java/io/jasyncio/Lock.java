@@ -20,8 +20,10 @@ package io.jasyncio;
  * be held by try-with-resources.
  */
 public final class Lock implements AutoCloseable {
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue(this);
     private boolean locked;
+    /** The task that last acquired the lock while it is locked (introspection: deadlock cycles). */
+    private Task<?> holder;
 
     /** A free lock. */
     public Lock() {}
@@ -34,9 +36,10 @@ public final class Lock implements AutoCloseable {
      * @throws CancelledError when cancelled while waiting (the lock is not acquired)
      */
     public Lock acquire() {
-        waiters.checkAccess(this);
+        EventLoop loop = waiters.access(this);
         if (!locked && waiters.allCancelled()) {
             locked = true;
+            holder = loop.currentTask;
             return this;
         }
         waiters.park(wasWoken -> {
@@ -46,6 +49,7 @@ public final class Lock implements AutoCloseable {
             }
         });
         locked = true;
+        holder = loop.currentTask;
         return this;
     }
 
@@ -60,6 +64,7 @@ public final class Lock implements AutoCloseable {
             throw new IllegalStateException("Lock is not acquired.");
         }
         locked = false;
+        holder = null;
         waiters.wakeFirst();
     }
 
@@ -70,6 +75,11 @@ public final class Lock implements AutoCloseable {
     }
 
     /** Whether the lock is held. */
+    /** The task holding the lock, or null (introspection). */
+    Task<?> holder() {
+        return locked ? holder : null;
+    }
+
     public boolean locked() {
         return locked;
     }

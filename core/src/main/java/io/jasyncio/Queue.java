@@ -32,8 +32,8 @@ import java.util.List;
  */
 public class Queue<T> {
     private final int maxsize;
-    private final WaitQueue getters = new WaitQueue();
-    private final WaitQueue putters = new WaitQueue();
+    private final WaitQueue getters = new WaitQueue(this);
+    private final WaitQueue putters = new WaitQueue(this);
     private int unfinishedTasks;
     private final Event finished = new Event();
     private boolean isShutdown;

@@ -17,7 +17,7 @@ package io.jasyncio;
  * <p>{@code acquire()} returns the semaphore itself, whose {@link #close()} releases the permit.
  */
 public class Semaphore implements AutoCloseable {
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue(this);
     /** Free permits. */
     int value;
 

@@ -42,6 +42,8 @@ public class Task<T> extends Future<T> {
      */
 
     private static final AtomicLong NAME_COUNTER = new AtomicLong();
+    /** Ids of named tasks count down from -1, so that unnamed ones keep asyncio's Task-1, Task-2 ... */
+    private static final AtomicLong NAMED_COUNTER = new AtomicLong();
 
     /** The coroutine: a Coroutine, or a VoidCoroutine (no adapter: one frame less on every stack); dropped once done. */
     private Object coro;
@@ -51,8 +53,15 @@ public class Task<T> extends Future<T> {
     Object context;
     /** The name, or null until first asked for when it is the default Task-N (built lazily: spawning is hot). */
     private String name;
-    /** N of the default name Task-N. */
+    /** The task's id, unique in the JVM: N of the default name Task-N, negative for named tasks. */
     private final long number;
+    /**
+     * The id of the task that created this one, truncated to an int (0: none), for the task tree.
+     * An id, not a reference: a chain of tasks each spawning the next must not retain them all.
+     */
+    int parentId;
+    /** Whether a TaskGroup owns this task (its parent awaits it: asyncio's awaited-by edge). */
+    boolean grouped;
     /**
      * What the task is suspended on: the awaited {@link Future}, or the {@link SleepTimer} of a
      * sleep (a sleep needs no future); null when ready, running or done.
@@ -92,7 +101,11 @@ public class Task<T> extends Future<T> {
         super(loop);
         this.coro = coro;
         this.name = name;
-        this.number = name == null ? NAME_COUNTER.incrementAndGet() : 0;
+        this.number = name == null ? NAME_COUNTER.incrementAndGet() : -NAMED_COUNTER.incrementAndGet();
+        Task<?> creator = loop.currentTask;
+        if (creator != null) {
+            this.parentId = (int) creator.number;
+        }
         this.context = context != null ? context : Context.currentEntries();
         this.fiber = loop.engineSharesThread ? loop.engine.newFiber(SHARED_ENTRY, name)
                 : loop.engine.newFiber(this::body, name);
@@ -398,6 +411,21 @@ public class Task<T> extends Future<T> {
     }
 
     // ---- public API ----
+
+    /** The task's id, unique in this JVM (for an unnamed task, the N of {@code Task-N}). */
+    public long getId() {
+        return number;
+    }
+
+    @Override
+    String awaitLabel() {
+        return "task '" + getName() + "' (id " + number + ")";
+    }
+
+    /** What the task is suspended on (a Future, a SleepTimer, or the yield marker); null if not suspended. */
+    Object waiterForIntrospection() {
+        return waiter;
+    }
 
     /** The task's name ({@code Task-N} unless one was given). */
     public String getName() {

@@ -108,7 +108,7 @@ public final class TaskGroup {
         }
         while (!tasks.isEmpty()) {
             if (onCompleted == null) {
-                onCompleted = loop.createFuture();
+                onCompleted = new ExitWait(loop, this);
             }
             try {
                 onCompleted.await();
@@ -159,6 +159,7 @@ public final class TaskGroup {
             throw new IllegalStateException("TaskGroup " + this + " is shutting down");
         }
         Task<T> task = loop.createTask(coroutine, name, context);
+        task.grouped = true;
         if (task.done()) {
             onTaskDone(task);
         } else {
@@ -247,5 +248,25 @@ public final class TaskGroup {
             b.append(" entered");
         }
         return b.append('>').toString();
+    }
+
+    /** The future the parent task awaits while the group's tasks finish; introspection sees the tasks through it. */
+    private static final class ExitWait extends Future<Boolean> {
+        private final TaskGroup group;
+
+        ExitWait(EventLoop loop, TaskGroup group) {
+            super(loop);
+            this.group = group;
+        }
+
+        @Override
+        List<? extends Future<?>> awaitedFutures() {
+            return List.copyOf(group.tasks);
+        }
+
+        @Override
+        String awaitLabel() {
+            return "TaskGroup exit (" + group.tasks.size() + " tasks left)";
+        }
     }
 }

@@ -39,9 +39,42 @@ public final class WaitQueue {
 
     private final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
     private EventLoop loop;
+    /** The primitive built on this queue, named by introspection as what a parked task awaits. */
+    private final Object owner;
 
     /** An empty queue, bound to a loop at its first use. */
-    public WaitQueue() {}
+    public WaitQueue() {
+        this(null);
+    }
+
+    /**
+     * An empty queue belonging to {@code owner}, the primitive built on it: task dumps and call
+     * graphs show a parked task as waiting for {@code owner} (its {@code toString()}).
+     */
+    public WaitQueue(Object owner) {
+        this.owner = owner;
+    }
+
+    /** The primitive this queue belongs to, or null. */
+    public Object owner() {
+        return owner;
+    }
+
+    /** A parked task's future: introspection reads the queue's owner through it. */
+    static final class Parked extends Future<Boolean> {
+        final WaitQueue queue;
+
+        Parked(EventLoop loop, WaitQueue queue) {
+            super(loop);
+            this.queue = queue;
+        }
+
+        @Override
+        String awaitLabel() {
+            Object o = queue.owner;
+            return o == null ? "a WaitQueue" : String.valueOf(o);
+        }
+    }
 
     /**
      * Suspends the current task at the tail of the queue until {@link #wakeFirst()} or
@@ -53,7 +86,7 @@ public final class WaitQueue {
     public void park(AbortHook onAbort) {
         Task<?> task = Task.current("WaitQueue.park()");
         bind(task.loop);
-        Future<Boolean> waiter = task.loop.createFuture();
+        Future<Boolean> waiter = new Parked(task.loop, this);
         waiters.add(waiter);
         try {
             try {
@@ -139,6 +172,11 @@ public final class WaitQueue {
      * @throws IllegalStateException naming the remedy
      */
     public void checkAccess(Object owner) {
+        access(owner);
+    }
+
+    /** {@link #checkAccess(Object)}, returning the running loop. */
+    EventLoop access(Object owner) {
         EventLoop running = EventLoop.runningOnThisThread();
         if (running == null) {
             throw new IllegalStateException(owner.getClass().getSimpleName() + " used from thread '"
@@ -148,6 +186,7 @@ public final class WaitQueue {
         if (loop != null && loop != running) {
             throw new IllegalStateException(owner + " is bound to a different event loop");
         }
+        return running;
     }
 
     /** Binds the queue to {@code running} at first use; another loop later is an error. */
