@@ -103,6 +103,8 @@ public class EventLoop implements AutoCloseable {
     final Unretrieved unretrieved = new Unretrieved(this);
     private final Set<AsyncCloseable> asyncgens = new LinkedHashSet<>();
     private boolean asyncgensShutdownCalled;
+    /** Whether the current stall was reported (cleared when the loop has work again). */
+    private boolean stallReported;
 
     /** A loop on the system clock. */
     public EventLoop() {
@@ -355,8 +357,13 @@ public class EventLoop implements AutoCloseable {
         long wait;
         if (!ready.isEmpty() || stopping) {
             wait = 0;
+            stallReported = false;
         } else {
             long deadline = timers.isEmpty() ? Long.MAX_VALUE : timers.peekWhen();
+            if (deadline == Long.MAX_VALUE && inFlight == 0 && liveTaskCount > 0 && !stallReported
+                    && selector.keys().isEmpty()) {
+                stalled();
+            }
             wait = clock.idleWait(deadline, inFlight > 0);
         }
         select(wait);
@@ -392,6 +399,34 @@ public class EventLoop implements AutoCloseable {
                 runEntry(entry);
             }
         }
+    }
+
+    /**
+     * Every live task is suspended and nothing the loop knows of can wake one: no ready callback,
+     * no timer, no I/O interest, no executor job or other in-flight work. Only a call from another
+     * thread ({@link #callSoonThreadsafe}) could, so the loop would wait forever. Reported at once,
+     * with the task tree and any deadlock cycle: in debug mode as a {@link LoopStalledError} thrown
+     * from {@code run()}, otherwise as one warning per stall.
+     */
+    private void stalled() {
+        stallReported = true;
+        TaskDump dump = dumpTasks();
+        List<TaskDump.Deadlock> deadlocks = dump.deadlocks();
+        StringBuilder text = new StringBuilder();
+        if (deadlocks.isEmpty()) {
+            text.append("the event loop is stalled: every task is waiting, and no timer, I/O, executor job or"
+                    + " other in-flight work can wake one (only a callSoonThreadsafe from another thread could)");
+        } else {
+            text.append("the event loop is deadlocked");
+            for (TaskDump.Deadlock d : deadlocks) {
+                text.append(System.lineSeparator()).append(d.describe());
+            }
+        }
+        text.append(System.lineSeparator()).append(dump.formatTree());
+        if (debug) {
+            throw new LoopStalledError(text.toString(), dump);
+        }
+        LOG.log(Level.WARNING, text.toString());
     }
 
     /** Runs one ready entry: a task step, a callback, or a sleep timer that wakes its task. */
