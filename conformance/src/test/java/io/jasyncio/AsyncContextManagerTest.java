@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import static io.jasyncio.AsyncContextManager.aclosing;
+import static io.jasyncio.AsyncContextManager.asyncContextManager;
 import static io.jasyncio.Asyncio.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +13,8 @@ import io.jasyncio.testing.VirtualClock;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,9 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link AsyncContextManager}: {@code with}/{@code use} as Python's {@code async with} statement
  * (PEP 492: aenter, the block, aexit with the block's exception, suppression when aexit returns
  * true, the aexit's own exception replacing the block's), exits that suspend, cancellation in each
- * phase, and {@code aclosing}. Ported from CPython 3.13's test_contextlib_async.py
- * (AclosingTestCase) and the language reference's {@code async with} expansion. Every test runs on
- * the virtual clock and states the order of events.
+ * phase, {@code aclosing} and {@code asyncContextManager}. Ported from CPython 3.13's
+ * test_contextlib_async.py (AclosingTestCase, AsyncContextManagerTestCase) and the language
+ * reference's {@code async with} expansion. Every test runs on the virtual clock and states the
+ * order of events.
  */
 @ExtendWith(AsyncioExtension.class)
 class AsyncContextManagerTest {
@@ -579,5 +583,388 @@ class AsyncContextManagerTest {
     @Test
     void aclosingOfNullIsRefused() {
         assertThatThrownBy(() -> aclosing(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("aclosing");
+    }
+
+    @Test
+    void aclosingClosesAnAsyncGeneratorWhoseFinallyThenRuns() {
+        // test_aclosing_bpo41229: the generator's finally (around a sync resource) runs when the
+        // block fails after taking one value
+        List<Integer> state = new ArrayList<>();
+        AsyncGenerator<Integer> x = AsyncGenerator.of(out -> {
+            try {
+                out.yield(-1);
+                out.yield(-2);
+            } finally {
+                state.add(1);
+            }
+        });
+        ArithmeticException zero = new ArithmeticException("/ by zero");
+        Throwable e = catchThrowable(() -> aclosing(x).use(y -> {
+            assertThat(y).isSameAs(x);
+            assertThat(y.anext()).isEqualTo(-1);
+            throw zero;
+        }));
+        assertThat(e).isSameAs(zero);
+        assertThat(state).containsExactly(1);
+        assertThat(x.isClosed()).isTrue();
+    }
+
+    // ---- asyncContextManager (contextlib.asynccontextmanager) ----
+
+    @Test
+    void generatorManagerRunsSetupBeforeTheBlockAndTeardownAfterIt() {
+        // test_contextmanager_plain
+        List<Integer> state = new ArrayList<>();
+        AsyncContextManager<Integer> woohoo = asyncContextManager(out -> {
+            state.add(1);
+            out.yield(42);
+            state.add(999);
+        });
+        woohoo.use(x -> {
+            assertThat(state).containsExactly(1);
+            assertThat(x).isEqualTo(42);
+            state.add(x);
+        });
+        assertThat(state).containsExactly(1, 42, 999);
+    }
+
+    @Test
+    void generatorManagerRunsItsFinallyWhenTheBlockFailsAndLetsTheExceptionPass() {
+        // test_contextmanager_finally
+        List<Integer> state = new ArrayList<>();
+        AsyncContextManager<Integer> woohoo = asyncContextManager(out -> {
+            state.add(1);
+            try {
+                out.yield(42);
+            } finally {
+                state.add(999);
+            }
+        });
+        ArithmeticException zero = new ArithmeticException();
+        Throwable e = catchThrowable(() -> woohoo.use(x -> {
+            assertThat(state).containsExactly(1);
+            assertThat(x).isEqualTo(42);
+            state.add(x);
+            throw zero;
+        }));
+        assertThat(e).isSameAs(zero);
+        assertThat(e.getSuppressed()).isEmpty();
+        assertThat(state).containsExactly(1, 42, 999);
+    }
+
+    @Test
+    void generatorManagerThatCatchesTheBlocksExceptionSuppressesIt() {
+        // test_contextmanager_except
+        List<Integer> state = new ArrayList<>();
+        AsyncContextManager<Integer> woohoo = asyncContextManager(out -> {
+            state.add(1);
+            try {
+                out.yield(42);
+            } catch (ArithmeticException e) {
+                state.add(Integer.valueOf(e.getMessage()));
+                assertThat(state).containsExactly(1, 42, 999);
+            }
+        });
+        String r = woohoo.with(x -> {
+            assertThat(state).containsExactly(1);
+            assertThat(x).isEqualTo(42);
+            state.add(x);
+            throw new ArithmeticException("999");
+        });
+        assertThat(r).isNull();
+        assertThat(state).containsExactly(1, 42, 999);
+    }
+
+    @Test
+    void generatorManagerLetsTheBlocksOwnExceptionsPassAsTheyWereEvenEndOfIterationOnes() {
+        // test_contextmanager_traceback (identity part), test_contextmanager_except_stopiter:
+        // StopIteration (NoSuchElementException) and StopAsyncIteration raised in the block are
+        // not mistaken for the generator's end, nor is a RuntimeError (IllegalStateException).
+        class StopAsyncIterationSubclass extends StopAsyncIteration {
+        }
+        class RuntimeErrorSubclass extends IllegalStateException {
+        }
+        for (RuntimeException raised : List.of(new NoSuchElementException("spam"), new StopAsyncIteration(),
+                new StopAsyncIterationSubclass(), new RuntimeErrorSubclass(), new ArithmeticException())) {
+            AsyncContextManager<Void> f = asyncContextManager(out -> out.yield(null));
+            Throwable e = catchThrowable(() -> f.use(v -> {
+                throw raised;
+            }));
+            assertThat(e).as(raised.getClass().getSimpleName()).isSameAs(raised);
+            assertThat(e.getSuppressed()).isEmpty();
+        }
+    }
+
+    @Test
+    void aexitOfAGeneratorManagerReturnsFalseForAnExceptionItLetsThrough() throws Exception {
+        // test_contextmanager_no_reraise: calling aexit directly does not throw
+        AsyncContextManager<Void> whee = asyncContextManager(out -> out.yield(null));
+        whee.aenter();
+        assertThat(whee.aexit(new IllegalArgumentException("foo"))).isFalse();
+    }
+
+    @Test
+    void generatorManagerThatYieldsAgainAfterTheExceptionFailsAndIsClosed() throws Exception {
+        // test_contextmanager_trap_yield_after_throw
+        List<String> log = new ArrayList<>();
+        AsyncContextManager<Void> whoo = asyncContextManager(out -> {
+            try {
+                out.yield(null);
+            } catch (Exception e) {
+                try {
+                    out.yield(null);
+                } finally {
+                    log.add("closed");
+                }
+            }
+        });
+        whoo.aenter();
+        assertThatThrownBy(() -> whoo.aexit(new IllegalArgumentException("foo")))
+                .isInstanceOf(IllegalStateException.class).hasMessage("generator didn't stop after athrow()");
+        assertThat(log).containsExactly("closed");
+    }
+
+    @Test
+    void generatorManagerThatNeverYieldsFailsOnEntry() {
+        // test_contextmanager_trap_no_yield
+        List<String> log = new ArrayList<>();
+        AsyncContextManager<Void> whoo = asyncContextManager(out -> log.add("body ran"));
+        Throwable e = catchThrowable(() -> whoo.use(v -> log.add("block")));
+        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("generator didn't yield").hasNoCause();
+        assertThat(log).containsExactly("body ran");
+    }
+
+    @Test
+    void generatorManagerThatYieldsTwiceFailsOnExitAndIsClosed() {
+        // test_contextmanager_trap_second_yield
+        List<String> log = new ArrayList<>();
+        AsyncContextManager<Void> whoo = asyncContextManager(out -> {
+            out.yield(null);
+            try {
+                out.yield(null);
+            } finally {
+                log.add("closed");
+            }
+        });
+        Throwable e = catchThrowable(() -> whoo.use(v -> log.add("block")));
+        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("generator didn't stop");
+        assertThat(log).containsExactly("block", "closed");
+    }
+
+    @Test
+    void generatorManagerThatWrapsTheExceptionRaisesTheWrapperButUnwrapsStopAsyncIteration() {
+        // test_contextmanager_wrap_runtimeerror
+        Supplier<AsyncContextManager<Void>> woohoo = () -> asyncContextManager(out -> {
+            try {
+                out.yield(null);
+            } catch (Exception exc) {
+                throw new IllegalStateException("caught " + exc, exc);
+            }
+        });
+        ArithmeticException zero = new ArithmeticException("/ by zero");
+        Throwable e = catchThrowable(() -> woohoo.get().use(v -> {
+            throw zero;
+        }));
+        assertThat(e).isInstanceOf(IllegalStateException.class).hasCause(zero);
+        assertThat(e.getSuppressed()).isEmpty();
+
+        // a StopAsyncIteration wrapped in an IllegalStateException is unwrapped: it cannot be told
+        // from PEP 479's wrapping
+        StopAsyncIteration stop = new StopAsyncIteration();
+        assertThat(catchThrowable(() -> woohoo.get().use(v -> {
+            throw stop;
+        }))).isSameAs(stop);
+    }
+
+    @Test
+    void generatorManagerRaisingAnotherExceptionReplacesTheBlocksWhichIsKeptAsSuppressed() {
+        // Python: the exception raised in the generator's except block has the block's as __context__
+        IllegalArgumentException block = new IllegalArgumentException("block");
+        IllegalStateException replaced = new IllegalStateException("teardown failed");
+        AsyncContextManager<Void> cm = asyncContextManager(out -> {
+            try {
+                out.yield(null);
+            } catch (IllegalArgumentException e) {
+                throw replaced;
+            }
+        });
+        Throwable e = catchThrowable(() -> cm.use(v -> {
+            throw block;
+        }));
+        assertThat(e).isSameAs(replaced);
+        assertThat(e.getSuppressed()).containsExactly(block);
+    }
+
+    @Test
+    void generatorManagerIsEnteredOnce() {
+        List<String> log = new ArrayList<>();
+        AsyncContextManager<String> cm = asyncContextManager(out -> out.yield("v"));
+        cm.use(v -> log.add("first " + v));
+        assertThatThrownBy(() -> cm.use(v -> log.add("second " + v))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("entered once");
+        assertThat(log).containsExactly("first v");
+    }
+
+    @Test
+    void generatorManagerOfNullIsRefused() {
+        assertThatThrownBy(() -> asyncContextManager(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("asyncContextManager");
+    }
+
+    /** A method returning a new manager each call: the decorated function of Python. */
+    static AsyncContextManager<String> resource(String name, List<String> log, double setup, double teardown) {
+        return asyncContextManager(out -> {
+            log.add(name + " setup at " + now());
+            sleep(setup);
+            try {
+                out.yield(name);
+            } catch (Throwable e) {
+                log.add(name + " caught " + describe(e) + " at " + now());
+                throw e;
+            } finally {
+                log.add(name + " teardown at " + now());
+                sleep(teardown);
+                log.add(name + " released at " + now());
+            }
+        });
+    }
+
+    @Test
+    void generatorManagerSetupAndTeardownSuspendAndYieldWorksFromAHelper(VirtualClock clock) {
+        // The yield is made by a helper the body calls, and setup and teardown sleep.
+        List<String> log = new ArrayList<>();
+        AsyncContextManager<Integer> cm = asyncContextManager(out -> {
+            sleep(1);
+            log.add("setup done at " + now());
+            try {
+                yieldTwiceTheAnswer(out);
+            } finally {
+                sleep(1);
+                log.add("teardown done at " + now());
+            }
+        });
+        int r = cm.with(v -> {
+            log.add("block got " + v + " at " + now());
+            return v + 1;
+        });
+        assertThat(r).isEqualTo(85);
+        assertThat(log).containsExactly("setup done at 1.0", "block got 84 at 1.0", "teardown done at 2.0");
+        assertThat(clock.time()).isEqualTo(2.0);
+    }
+
+    private static void yieldTwiceTheAnswer(Yielder<Integer> out) {
+        out.yield(2 * 42);
+    }
+
+    @Test
+    void cancellationDuringAGeneratorManagersSetupSkipsTheBlockAndTeardown(VirtualClock clock) {
+        List<String> log = new ArrayList<>();
+        Task<Void> t = createTask(() -> resource("r", log, 10, 1).use(v -> log.add("block")));
+        sleep(1);
+        t.cancel();
+        assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(log).containsExactly("r setup at 0.0");
+        assertThat(clock.time()).isEqualTo(1.0);
+    }
+
+    @Test
+    void cancellationDuringTheBlockIsThrownInAtTheYieldAndTeardownMaySuspend(VirtualClock clock) {
+        List<String> log = new ArrayList<>();
+        Task<Void> t = createTask(() -> resource("r", log, 1, 1).use(v -> {
+            log.add("block at " + now());
+            sleep(10);
+        }));
+        sleep(2);
+        t.cancel("stop");
+        assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(log).containsExactly("r setup at 0.0", "block at 1.0", "r caught CancelledError: stop at 2.0",
+                "r teardown at 2.0", "r released at 3.0");
+        assertThat(clock.time()).isEqualTo(3.0);
+    }
+
+    @Test
+    void cancellationDuringAGeneratorManagersTeardownPropagatesFromIt(VirtualClock clock) {
+        List<String> log = new ArrayList<>();
+        Task<String> t = createTask(() -> resource("r", log, 0, 10).with(v -> "result"));
+        sleep(1);
+        t.cancel();
+        assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class);
+        assertThat(log).containsExactly("r setup at 0.0", "r teardown at 0.0");
+    }
+
+    @Test
+    void generatorManagerThatSwallowsACancellationSuppressesIt() {
+        // As in Python: a generator that catches CancelledError and ends suppresses it; the task
+        // goes on, still counting the request in cancelling().
+        AsyncContextManager<Void> swallowing = asyncContextManager(out -> {
+            try {
+                out.yield(null);
+            } catch (CancelledError e) {
+                // swallowed: do not do this
+            }
+        });
+        Task<String> t = createTask(() -> {
+            swallowing.use(v -> sleep(10));
+            return "went on, cancelling=" + currentTask().cancelling();
+        });
+        sleep(1);
+        t.cancel();
+        assertThat(t.await()).isEqualTo("went on, cancelling=1");
+    }
+
+    @Test
+    void nestedGeneratorManagersUnwindInnermostFirst() {
+        // test_recursive, without the decorator form: each call of the method is a new manager
+        List<String> log = new ArrayList<>();
+        resource("a", log, 0, 0).use(a -> resource("b", log, 0, 0).use(b -> log.add("block " + a + b)));
+        assertThat(log).containsExactly("a setup at 0.0", "b setup at 0.0", "block ab", "b teardown at 0.0",
+                "b released at 0.0", "a teardown at 0.0", "a released at 0.0");
+    }
+
+    @Test
+    void anAsyncGeneratorClosedInsideAGeneratorManagersBlockPropagatesGeneratorExit() {
+        // test_async_gen_propagates_generator_exit (bpo-33786): the outer generator yields from
+        // inside the manager's block; closing it throws GeneratorExit through the manager.
+        List<String> log = new ArrayList<>();
+        AsyncGenerator<Integer> g = AsyncGenerator.of(out -> resource("ctx", log, 0, 0).use(v -> out.yield(11)));
+        for (int val : g) {
+            assertThat(val).isEqualTo(11);
+            break;
+        }
+        g.aclose();
+        assertThat(g.isClosed()).isTrue();
+        assertThat(log).containsExactly("ctx setup at 0.0", "ctx caught GeneratorExit at 0.0", "ctx teardown at 0.0",
+                "ctx released at 0.0");
+    }
+
+    @Test
+    void generatorManagerAroundAnExitStackKeepsAnExplicitlyEmptyContext() {
+        // test_async_exit_exception_explicit_none_context, my_cm and my_cm_with_exit_stack
+        class MyException extends RuntimeException {
+            MyException() {
+                super("mine", null, false, true); // Python: exc.__context__ = None
+            }
+        }
+        Supplier<AsyncContextManager<Void>> myCm = () -> asyncContextManager(out -> {
+            try {
+                out.yield(null);
+            } catch (Throwable e) {
+                throw new MyException();
+            }
+        });
+        Supplier<AsyncContextManager<AsyncExitStack>> myCmWithExitStack =
+                () -> asyncContextManager(out -> new AsyncExitStack().use(stack -> {
+                    stack.enterAsyncContext(myCm.get());
+                    out.yield(stack);
+                }));
+        for (var cm : List.of(myCm.get(), myCmWithExitStack.get())) {
+            Throwable e = catchThrowable(() -> cm.use(v -> {
+                throw new IndexOutOfBoundsException();
+            }));
+            assertThat(e).isInstanceOf(MyException.class);
+            assertThat(e.getSuppressed()).isEmpty();
+        }
     }
 }

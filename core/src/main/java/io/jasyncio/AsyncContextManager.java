@@ -26,7 +26,9 @@ import java.util.Objects;
  * releases something may also implement {@link AutoCloseable}, as {@link AsyncExitStack} and
  * {@link Aclosing} do.
  *
- * <p>Implementations should not override {@link #with} and {@link #use}.
+ * <p>Write one as a class implementing aenter and aexit, or as a generator body that yields the
+ * value once ({@link #asyncContextManager}, Python's {@code @asynccontextmanager}). Implementations
+ * should not override {@link #with} and {@link #use}.
  *
  * @param <T> the type of the value the block receives
  */
@@ -126,6 +128,49 @@ public interface AsyncContextManager<T> {
      */
     static <C extends AsyncCloseable> Aclosing<C> aclosing(C thing) {
         return new Aclosing<>(thing);
+    }
+
+    /**
+     * A manager written as a generator body that yields once: Python's
+     * {@code @contextlib.asynccontextmanager}. What comes before the yield is aenter, the yielded
+     * value is what the block receives, what comes after is aexit; the block's exception is thrown
+     * in at the yield, so the body handles it with {@code try}/{@code catch}/{@code finally}.
+     *
+     * <pre>{@code
+     * static AsyncContextManager<Connection> connection(String host) {   // @asynccontextmanager
+     *     return asyncContextManager(out -> {                             // async def connection(host):
+     *         Connection c = connect(host);                               //     c = await connect(host)
+     *         try {                                                       //     try:
+     *             out.yield(c);                                           //         yield c
+     *         } finally {                                                 //     finally:
+     *             c.close();                                              //         await c.close()
+     *         }
+     *     });
+     * }
+     * connection("db").use(c -> c.query("..."));                          // async with connection("db") as c:
+     * }</pre>
+     *
+     * <p>Each manager is entered once (a method returning a new one is the decorated function);
+     * the body may yield from any depth and may suspend before and after the yield. The rules are
+     * asynccontextmanager's:
+     * <ul>
+     *   <li>a body that ends without yielding: aenter throws {@link IllegalStateException}
+     *       "generator didn't yield";</li>
+     *   <li>a body that yields again after a normal block: it is closed and aexit throws
+     *       "generator didn't stop"; after the block's exception: "generator didn't stop after
+     *       athrow()";</li>
+     *   <li>a body that catches the block's exception and ends suppresses it (a
+     *       {@link CancelledError} too: let those through);</li>
+     *   <li>a body that lets it through, or rethrows it, leaves it to propagate as it was; so does
+     *       one that ends with it wrapped as the cause of an {@link IllegalStateException} when it
+     *       is a {@link StopAsyncIteration} (PEP 479's wrapping, undone);</li>
+     *   <li>another exception leaving the body replaces the block's.</li>
+     * </ul>
+     *
+     * @throws NullPointerException when {@code body} is null
+     */
+    static <T> AsyncContextManager<T> asyncContextManager(GeneratorBody<T> body) {
+        return new GeneratorContextManager<>(body);
     }
 
     /**
