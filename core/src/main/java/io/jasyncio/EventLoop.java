@@ -208,6 +208,10 @@ public class EventLoop implements AutoCloseable {
             stopping = false;
             RUNNING.remove();
             thread = null;
+            if (watched) {
+                watched = false;
+                Watchdog.unwatch(this);
+            }
         }
     }
 
@@ -423,6 +427,7 @@ public class EventLoop implements AutoCloseable {
             }
         }
         text.append(System.lineSeparator()).append(dump.formatTree());
+        JfrEvents.stall(!deadlocks.isEmpty(), text.toString());
         if (debug) {
             throw new LoopStalledError(text.toString(), dump);
         }
@@ -444,12 +449,93 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
+    // ---- slow steps (debug mode): timed here, sampled by the Watchdog while still running ----
+
+    /** Whether the watchdog samples this loop's slow steps (debug mode, while running). */
+    private boolean watched;
+    /** The entry running now in debug mode, for the watchdog; null between entries. */
+    private volatile Object timedEntry;
+    /** When {@link #timedEntry} started (real nanoseconds). */
+    private volatile long timedStart;
+    /** The watchdog's sample of the running entry's stack, once it passed the threshold. */
+    private volatile StackTraceElement[] timedSample;
+    /** The start time of the entry last sampled (an entry is sampled once). */
+    private long sampledStart;
+
     private void runTimed(Object entry) {
+        if (!watched) {
+            watched = true;
+            Watchdog.watch(this);
+        }
         long start = SystemClock.realNanos();
-        runEntry(entry);
+        timedSample = null;
+        timedStart = start;
+        timedEntry = entry;
+        try {
+            runEntry(entry);
+        } finally {
+            timedEntry = null;
+        }
         double took = (SystemClock.realNanos() - start) / 1e9;
         if (took >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, "Executing {0} took {1} seconds", entry, String.format("%.3f", took));
+            StackTraceElement[] sample = timedSample;
+            StringBuilder text = new StringBuilder("Executing ").append(entry).append(" took ")
+                    .append(String.format("%.3f", took)).append(" seconds");
+            if (sample != null) {
+                text.append("; it was running at:");
+                appendFrames(text, sample);
+            }
+            LOG.log(Level.WARNING, text.toString());
+            JfrEvents.slowStep(entry, took, sample, true);
+        }
+    }
+
+    /**
+     * Called by the watchdog thread: if the entry running now has run past the threshold, samples
+     * the stack it is running at and reports it at once, so that a step that never returns is
+     * reported too.
+     */
+    void watchdogCheck(long now) {
+        Object entry = timedEntry;
+        long start = timedStart;
+        if (entry == null || start == sampledStart || now - start < (long) (slowCallbackDuration * 1e9)) {
+            return;
+        }
+        sampledStart = start;
+        StackTraceElement[] sample = sampleRunning(entry);
+        if (timedEntry != entry || timedStart != start) {
+            return; // it ended meanwhile: the sample would be of something else
+        }
+        timedSample = sample;
+        double running = (now - start) / 1e9;
+        StringBuilder text = new StringBuilder("Executing ").append(entry).append(" has been running for ")
+                .append(String.format("%.3f", running)).append(" seconds (still running), at:");
+        appendFrames(text, sample);
+        LOG.log(Level.WARNING, text.toString());
+        JfrEvents.slowStep(entry, running, sample, false);
+    }
+
+    /** The frames of the running entry, from its innermost frame down to its entry point. */
+    private StackTraceElement[] sampleRunning(Object entry) {
+        Thread t = thread;
+        StackTraceElement[] all = entry instanceof Task<?> task && !engineSharesThread ? task.runningStack()
+                : t == null ? new StackTraceElement[0] : t.getStackTrace();
+        int end = all.length;
+        for (int i = 0; i < all.length; i++) {
+            String c = all[i].getClassName();
+            String m = all[i].getMethodName();
+            if ((c.equals(Task.class.getName()) && m.equals("body")) || (c.equals(EventLoop.class.getName())
+                    && m.equals("runEntry")) || (c.equals(Handle.class.getName()) && m.equals("run"))) {
+                end = i;
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(all, end);
+    }
+
+    private static void appendFrames(StringBuilder text, StackTraceElement[] frames) {
+        for (StackTraceElement e : frames) {
+            text.append("\n\tat ").append(e);
         }
     }
 
@@ -791,6 +877,7 @@ public class EventLoop implements AutoCloseable {
         if (i < 0) {
             return;
         }
+        JfrEvents.taskDone(t);
         Task<?> last = liveTasks[--liveTaskCount];
         liveTasks[i] = last;
         last.liveIndex = i;

@@ -109,6 +109,7 @@ public class Task<T> extends Future<T> {
         this.context = context != null ? context : Context.currentEntries();
         this.fiber = loop.engineSharesThread ? loop.engine.newFiber(SHARED_ENTRY, name)
                 : loop.engine.newFiber(this::body, name);
+        JfrEvents.taskCreated(this);
     }
 
     /** The task running on the calling thread's loop, or an error naming {@code method}. */
@@ -415,6 +416,12 @@ public class Task<T> extends Future<T> {
     /** The task's id, unique in this JVM (for an unnamed task, the N of {@code Task-N}). */
     public long getId() {
         return number;
+    }
+
+    /** The frames of the task's fiber while it runs on its own thread (portable engine): the watchdog's sample. */
+    StackTraceElement[] runningStack() {
+        Fiber f = fiber;
+        return f == null ? new StackTraceElement[0] : f.stackTrace();
     }
 
     @Override

@@ -171,7 +171,7 @@ final class VirtualThreadEngine implements Engine {
 
         @Override
         public StackTraceElement[] stackTrace() {
-            Thread t = active;
+            Thread t = active != null ? active : thread;
             if (t == null || state == DONE) {
                 return new StackTraceElement[0];
             }
