@@ -122,7 +122,57 @@ public class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the loop's selector", e);
         }
+        this.resources = new Resources(selector, "<EventLoop@" + Integer.toHexString(System.identityHashCode(this)) + ">",
+                debug ? Debug.creationSite() : null);
+        GeneratorCore.CLEANER.register(this, resources);
     }
+
+    /**
+     * What a loop holds that outlives it unless closed: its selector (a file descriptor) and its
+     * default executor's threads. If the loop becomes unreachable without {@link #close()}, the
+     * cleaner releases them and reports the leak, as asyncio's "unclosed event loop" ResourceWarning.
+     */
+    private static final class Resources implements Runnable {
+        final Selector selector;
+        final String name;
+        final StackTraceElement[] createdAt;
+        volatile boolean closed;
+        volatile ExecutorService executor;
+
+        Resources(Selector selector, String name, StackTraceElement[] createdAt) {
+            this.selector = selector;
+            this.name = name;
+            this.createdAt = createdAt;
+        }
+
+        @Override
+        public void run() {
+            if (closed) {
+                return;
+            }
+            StringBuilder text = new StringBuilder("unclosed event loop ").append(name)
+                    .append(" (close it, or run it with Asyncio.run / a Runner in try-with-resources)");
+            if (createdAt != null) {
+                text.append("\nEventLoop created at:");
+                for (StackTraceElement e : createdAt) {
+                    text.append("\n\tat ").append(e);
+                }
+            }
+            LOG.log(Level.WARNING, text.toString());
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // reported above; nothing more to do
+            }
+            ExecutorService ex = executor;
+            if (ex != null) {
+                ex.shutdown();
+            }
+        }
+    }
+
+    /** Released by the cleaner if this loop is never closed. */
+    private final Resources resources;
 
     // ---- running ----
 
@@ -313,6 +363,7 @@ public class EventLoop implements AutoCloseable {
         unwind(pending);
         unretrieved.reportAll();
         closed = true;
+        resources.closed = true;
         ready.clear();
         timers.clear();
         inbox.clear();
@@ -1061,6 +1112,7 @@ public class EventLoop implements AutoCloseable {
         ExecutorService ex = defaultExecutor;
         if (ex == null) {
             defaultExecutor = ex = DefaultExecutor.create();
+            resources.executor = ex;
         }
         return ex;
     }
@@ -1068,6 +1120,7 @@ public class EventLoop implements AutoCloseable {
     /** Replaces the default executor used by {@code runInExecutor(null, ...)} and {@code toThread}. */
     public void setDefaultExecutor(ExecutorService executor) {
         this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+        resources.executor = executor;
     }
 
     /** Shuts the default executor down and waits (suspending) up to 300 seconds for its threads. */
