@@ -245,6 +245,7 @@ public class EventLoop implements AutoCloseable {
         if (RUNNING.get() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running");
         }
+        io.jasyncio.management.Loops.started(this); // for ./jasyncio ps (ADR 0010)
         thread = Thread.currentThread();
         RUNNING.set(this);
         try {
