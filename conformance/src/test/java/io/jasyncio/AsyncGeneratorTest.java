@@ -24,10 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -451,8 +449,6 @@ class AsyncGeneratorTest {
         }
 
         @Test
-        @Disabled("core bug: a NoSuchElementException escaping an async generator's body is not converted"
-                + " (GeneratorCore.runBody converts it for sync generators only)")
         void aNoSuchElementExceptionRaisedInTheBodyBecomesIllegalStateException() {
             // test_async_gen_exception_06: RuntimeError "async generator raised StopIteration". Java's
             // StopIteration is NoSuchElementException, and StopAsyncIteration is one: a consumer that
@@ -1040,8 +1036,6 @@ class AsyncGeneratorTest {
         }
 
         @Test
-        @Disabled("core bug: athrow() on an exhausted or closed async generator throws StopAsyncIteration;"
-                + " CPython 3.10-3.13 return None (AsyncGenerator.athrow checks isClosed() first)")
         void athrowOnAnExhaustedGeneratorReturnsNull() {
             // async_gen_athrow_send: "if (gen->gi_frame_state >= FRAME_COMPLETED) -> StopIteration",
             // so `await agen.athrow(ValueError())` on an exhausted or aclose()d generator is None,
@@ -1461,9 +1455,6 @@ class AsyncGeneratorTest {
         }
 
         @Test
-        @DisabledIfSystemProperty(named = "jasyncio.engine", matches = "portable",
-                disabledReason = "core bug (portable engine): Task.getStack() of a task suspended inside a generator"
-                        + " body shows only the body's virtual thread, not the task's own frames")
         void getStackOfATaskSuspendedInsideABodyShowsBothStacks() {
             // README: "Task.getStack() shows the whole Java stack of a suspended task".
             AsyncGenerator<Integer> gen = AsyncGenerator.of(out -> {
@@ -1731,8 +1722,6 @@ class AsyncGeneratorTest {
         }
 
         @Test
-        @Disabled("core bug: the context's 'asyncgen' is the package-private GeneratorCore, not the user's"
-                + " AsyncGenerator (the loop only holds the core)")
         void theReportNamesTheGeneratorObjectItself() {
             // test_async_gen_asyncio_shutdown_exception_01: self.assertEqual(message['asyncgen'], it)
             AtomicReference<AsyncGenerator<Integer>> it = new AtomicReference<>();
@@ -1795,8 +1784,6 @@ class AsyncGeneratorTest {
         }
 
         @Test
-        @Disabled("core bug: the creation site starts at io.jasyncio.AsyncGenerator.<init> and .of (Debug's"
-                + " KERNEL_CLASSES lists neither AsyncGenerator nor GeneratorCore)")
         void theCreationSiteStartsAtTheUsersCall() {
             // As for tasks and futures: the first frame is the caller of AsyncGenerator.of.
             List<String> log = new ArrayList<>();

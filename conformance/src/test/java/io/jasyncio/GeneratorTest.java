@@ -22,7 +22,6 @@ import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -610,9 +609,6 @@ class GeneratorTest {
     }
 
     @Test
-    @DisabledIfSystemProperty(named = "jasyncio.engine", matches = "portable",
-            disabledReason = "core bug (portable engine): outside a loop the body runs on its own virtual thread"
-                    + " and sees that thread's empty Context, not the consumer's")
     void outsideAnyLoopTheBodyRunsInTheConsumersContext() throws Exception {
         // PEP 567: a generator has no context of its own; next() runs the body in the caller's
         // current context (checked on CPython 3.13: it sees and sets the caller's values, and
@@ -645,9 +641,6 @@ class GeneratorTest {
     }
 
     @Test
-    @DisabledIfSystemProperty(named = "jasyncio.engine", matches = "portable",
-            disabledReason = "core bug (portable engine): a body advanced outside any loop still sees the loop of"
-                    + " its previous step as running (GeneratorCore re-enters the loop only when there is one)")
     void aBodyAdvancedOutsideAnyLoopAfterAStepInsideOneSeesNoLoop() {
         // CPython 3.13: next(gen) inside asyncio.run sees the loop; next(gen) after it sees none.
         Generator<String> gen = Generator.of(out -> {

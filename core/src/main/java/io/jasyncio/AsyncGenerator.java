@@ -93,14 +93,17 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, AsyncIterable<
      * propagates from here and the generator is closed; on a generator that never started, it
      * propagates at once and the body never runs.
      *
-     * @throws StopAsyncIteration when the body catches it and ends, or the generator was already closed
+     * On a generator that already ended or was closed it does nothing and returns null, as
+     * CPython 3.10 to 3.13 do.
+     *
+     * @throws StopAsyncIteration when the body catches it and ends
      */
     public T athrow(Throwable exception) {
         if (exception == null) {
             throw new NullPointerException("exception to throw into the async generator is null");
         }
         if (core.isClosed()) {
-            throw new StopAsyncIteration();
+            return null;
         }
         return step(null, exception, "athrow()");
     }
@@ -192,6 +195,7 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, AsyncIterable<
             return;
         }
         GeneratorCore<T> c = core;
+        c.face = new java.lang.ref.WeakReference<>(this);
         loop.registerAsyncgen(c);
         c.onFinish = () -> loop.unregisterAsyncgen(c);
         GeneratorCore.CLEANER.register(this, () -> {

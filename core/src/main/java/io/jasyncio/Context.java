@@ -55,6 +55,16 @@ public final class Context {
         return THREAD_CONTEXT.get();
     }
 
+    /** The calling thread's own context (the one used outside any task or callback). */
+    static Context threadContext() {
+        return THREAD_CONTEXT.get();
+    }
+
+    /** Makes {@code c} the calling thread's own context (a generator body's thread shares its consumer's). */
+    static void setThreadContext(Context c) {
+        THREAD_CONTEXT.set(c);
+    }
+
     /** A Context for a task's or callback's snapshot, remembering it (see EventLoop.contextToRestore). */
     static Context materialize(Object[] snapshot) {
         Context c = new Context(snapshot);

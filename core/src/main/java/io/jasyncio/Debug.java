@@ -37,7 +37,8 @@ final class Debug {
             "io.jasyncio.Asyncio", "io.jasyncio.EventLoop", "io.jasyncio.Future", "io.jasyncio.Task",
             "io.jasyncio.Handle", "io.jasyncio.TimerHandle", "io.jasyncio.SleepTimer", "io.jasyncio.Gathering",
             "io.jasyncio.Interop", "io.jasyncio.Runner", "io.jasyncio.Debug", "io.jasyncio.Context",
-            "io.jasyncio.ContextVar", "io.jasyncio.Coroutine", "io.jasyncio.Throwables", "io.jasyncio.Unretrieved");
+            "io.jasyncio.ContextVar", "io.jasyncio.Coroutine", "io.jasyncio.Throwables", "io.jasyncio.Unretrieved",
+            "io.jasyncio.AsyncGenerator", "io.jasyncio.Generator", "io.jasyncio.GeneratorCore", "io.jasyncio.WaitQueue");
 
     /** Whether the frame belongs to jasyncio's kernel (its classes, their nested classes and lambdas, the engines). */
     static boolean isKernelFrame(StackTraceElement e) {

@@ -1237,8 +1237,9 @@ public class EventLoop implements AutoCloseable {
             } catch (CancelledError e) {
                 throw e;
             } catch (Throwable e) {
+                Object shown = gens.get(i) instanceof GeneratorCore<?> c ? c.publicFace() : gens.get(i);
                 callExceptionHandler(ExceptionContext.builder("an error occurred during closing of asynchronous generator "
-                        + gens.get(i)).exception(e).put("asyncgen", gens.get(i)).build());
+                        + shown).exception(e).put("asyncgen", shown).build());
             }
         }
     }

@@ -63,7 +63,7 @@ final class GeneratorContextManager<T> implements AsyncContextManager<T> {
             if (e == exc) {
                 return false; // the body let exc through (or reraised it): the statement reraises it
             }
-            if (exc instanceof StopAsyncIteration && e instanceof IllegalStateException && e.getCause() == exc) {
+            if (exc instanceof java.util.NoSuchElementException && e instanceof IllegalStateException && e.getCause() == exc) {
                 return false; // PEP 479 turned exc, leaving the body, into IllegalStateException: unwrap
             }
             throw Throwables.sneaky(e);

@@ -47,16 +47,23 @@ final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
     private Throwable thrownIn;
     /** The exception that ended the body, until advance() rethrows it. */
     private Throwable failure;
-    /** Portable engine only: the consumer's running loop, made visible on the body's thread. */
+    /** Whether the body runs on a thread of its own (portable engine), which must see the consumer's state. */
+    private final boolean ownThread;
+    /** Portable engine only: the consumer's running loop (or null), made the body thread's at each advance. */
     private EventLoop consumerLoop;
+    /** Portable engine only: the consumer thread's context, shared with the body's thread (PEP 567). */
+    private Context consumerContext;
     /** Called once when the generator ends or is closed (async generators unregister from the loop). */
     Runnable onFinish;
+    /** The public generator, while reachable: what reports name (the loop holds this core, not it). */
+    java.lang.ref.WeakReference<Object> face;
 
     GeneratorCore(GeneratorBody<T> body, boolean async) {
         if (body == null) {
             throw new NullPointerException("generator body is null");
         }
         this.engine = Engines.current();
+        this.ownThread = !engine.runsOnResumerThread();
         this.body = body;
         this.async = async;
     }
@@ -106,8 +113,9 @@ final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
         sent = send;
         thrownIn = throwIn;
         state = RUNNING;
-        if (!engine.runsOnResumerThread()) {
+        if (ownThread) {
             consumerLoop = EventLoop.runningOnThisThread();
+            consumerContext = Context.threadContext();
         }
         try {
             fiber.resume();
@@ -136,14 +144,20 @@ final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
         return (T) v;
     }
 
+    /** On the body's own thread (portable engine): take on the consumer's loop and context. */
+    private void adoptConsumerState() {
+        EventLoop.enterFiberThread(consumerLoop);
+        Context.setThreadContext(consumerContext);
+    }
+
     private void runBody() {
-        if (consumerLoop != null) {
-            EventLoop.enterFiberThread(consumerLoop);
+        if (ownThread) {
+            adoptConsumerState();
         }
         try {
             body.run(this);
         } catch (Throwable e) {
-            failure = e instanceof StopAsyncIteration || (!async && e instanceof NoSuchElementException)
+            failure = e instanceof NoSuchElementException
                     ? new IllegalStateException(kind() + " raised " + e.getClass().getSimpleName()
                             + " (an exhausted iterator inside the body is not the generator's end)", e)
                     : e;
@@ -158,8 +172,8 @@ final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
         }
         yielded = value;
         engine.yieldGenerator(fiber);
-        if (consumerLoop != null) {
-            EventLoop.enterFiberThread(consumerLoop);
+        if (ownThread) {
+            adoptConsumerState();
         }
         Throwable t = thrownIn;
         if (t != null) {
@@ -231,6 +245,12 @@ final class GeneratorCore<T> implements Yielder<T>, AsyncCloseable {
             onFinish = null;
             r.run();
         }
+    }
+
+    /** The public generator if still reachable, else this core: what error reports name. */
+    Object publicFace() {
+        Object f = face == null ? null : face.get();
+        return f != null ? f : this;
     }
 
     @Override

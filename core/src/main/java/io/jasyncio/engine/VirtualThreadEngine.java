@@ -40,6 +40,7 @@ final class VirtualThreadEngine implements Engine {
         if (fiber == null) {
             throw new IllegalStateException("not running inside a jasyncio task");
         }
+        fiber.activeFiber = CURRENT.get();
         fiber.suspendFromInside();
     }
 
@@ -84,6 +85,8 @@ final class VirtualThreadEngine implements Engine {
         VirtualFiber parent;
         /** The thread parked in suspendFromInside(): the body's own, or a generator's inside it. */
         private volatile Thread active;
+        /** For a task: the fiber whose thread suspended it (itself, or a generator running inside it). */
+        volatile VirtualFiber activeFiber;
         /** NEW, RUNNING, SUSPENDED or DONE; see the protocol above. */
         private volatile int state = NEW;
         /** The thread running the body, once started. */
@@ -171,17 +174,41 @@ final class VirtualThreadEngine implements Engine {
 
         @Override
         public StackTraceElement[] stackTrace() {
-            Thread t = active != null ? active : thread;
-            if (t == null || state == DONE) {
+            if (thread == null || state == DONE) {
                 return new StackTraceElement[0];
             }
-            StackTraceElement[] all = t.getStackTrace();
-            // Drop the hand-off frames above the user's suspension point.
-            int i = 0;
-            while (i < all.length && !isUserFrame(all[i])) {
-                i++;
+            VirtualFiber innermost = activeFiber;
+            if (innermost == null || state == RUNNING) {
+                innermost = this;
             }
-            return java.util.Arrays.copyOfRange(all, i, all.length);
+            // A task suspended inside generators: the innermost body's frames, then each consumer's
+            // down to the task's own thread, as one stack (the continuation engine's shape).
+            java.util.List<StackTraceElement> out = new java.util.ArrayList<>();
+            for (VirtualFiber f = innermost; f != null; f = f.generator ? f.parent : null) {
+                Thread t = f == this ? (active != null && innermost == this ? active : thread) : f.thread;
+                if (t == null) {
+                    break;
+                }
+                StackTraceElement[] all = t.getStackTrace();
+                int from = 0;
+                while (from < all.length && !isUserFrame(all[from])) {
+                    from++; // the hand-off frames above the suspension point
+                }
+                int to = from;
+                while (to < all.length && !isFiberEntry(all[to])) {
+                    to++;
+                }
+                out.addAll(java.util.Arrays.asList(all).subList(from, to));
+                if (f == this) {
+                    break;
+                }
+            }
+            return out.toArray(new StackTraceElement[0]);
+        }
+
+        /** A fiber thread's bottom frame of interest: below it are only the engine and the JDK. */
+        private static boolean isFiberEntry(StackTraceElement e) {
+            return e.getClassName().equals(VirtualFiber.class.getName()) && e.getMethodName().equals("runBody");
         }
 
         private static boolean isUserFrame(StackTraceElement e) {
