@@ -74,6 +74,8 @@ public class EventLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Selector selector;
+    /** Reader and writer callbacks of channels on the selector. */
+    private final Poller poller;
     /** Work outside the loop that will call back (executor jobs, wrapped futures); loop thread only. */
     private int inFlight;
 
@@ -122,6 +124,7 @@ public class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the loop's selector", e);
         }
+        this.poller = new Poller(selector);
         this.resources = new Resources(selector, "<EventLoop@" + Integer.toHexString(System.identityHashCode(this)) + ">",
                 debug ? Debug.creationSite() : null);
         GeneratorCore.CLEANER.register(this, resources);
@@ -417,10 +420,10 @@ public class EventLoop implements AutoCloseable {
         } else {
             long deadline = timers.isEmpty() ? Long.MAX_VALUE : timers.peekWhen();
             if (deadline == Long.MAX_VALUE && inFlight == 0 && liveTaskCount > 0 && !stallReported
-                    && selector.keys().isEmpty()) {
+                    && !poller.waiting()) {
                 stalled();
             }
-            wait = clock.idleWait(deadline, inFlight > 0);
+            wait = clock.idleWait(deadline, inFlight > 0 || poller.waiting());
         }
         select(wait);
         drainInbox();
@@ -594,13 +597,13 @@ public class EventLoop implements AutoCloseable {
     private void select(long waitNanos) {
         try {
             if (waitNanos == 0) {
-                if (!selector.keys().isEmpty()) {
-                    selector.selectNow();
+                if (poller.waiting()) {
+                    poller.select(0, ready);
                 }
             } else if (waitNanos == Long.MAX_VALUE) {
-                selector.select();
+                poller.select(-1, ready);
             } else {
-                selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+                poller.select(Math.max(1, (waitNanos + 999_999) / 1_000_000), ready);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the loop's selector failed", e);
@@ -949,6 +952,58 @@ public class EventLoop implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    // ---- I/O readiness (asyncio's add_reader / add_writer) ----
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (for a server channel:
+     * has a connection to accept), until {@link #removeReader}; replaces a previous reader. The
+     * channel must be in non-blocking mode; one registration per channel is kept on the loop's
+     * selector. Loop thread only.
+     *
+     * <p>While any reader or writer is registered the loop counts as waiting for real I/O: a
+     * virtual clock does not jump ahead, and a stall is not reported.
+     */
+    public Handle addReader(java.nio.channels.SelectableChannel channel, Runnable callback) {
+        checkThread("addReader");
+        checkClosed();
+        Objects.requireNonNull(callback, "callback");
+        return poller.addReader(this, Objects.requireNonNull(channel, "channel"), callback);
+    }
+
+    /** Stops calling the channel's reader; returns whether one was registered. */
+    public boolean removeReader(java.nio.channels.SelectableChannel channel) {
+        checkThread("removeReader");
+        return !closed && poller.removeReader(channel);
+    }
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (for a socket still
+     * connecting: when the connection attempt finished), until {@link #removeWriter}.
+     */
+    public Handle addWriter(java.nio.channels.SelectableChannel channel, Runnable callback) {
+        checkThread("addWriter");
+        checkClosed();
+        Objects.requireNonNull(callback, "callback");
+        return poller.addWriter(this, Objects.requireNonNull(channel, "channel"), callback);
+    }
+
+    /** Stops calling the channel's writer; returns whether one was registered. */
+    public boolean removeWriter(java.nio.channels.SelectableChannel channel) {
+        checkThread("removeWriter");
+        return !closed && poller.removeWriter(channel);
+    }
+
+    /**
+     * Forgets {@code channel}'s reader and writer and its selector registration: call it before
+     * closing a channel that had either, so that the loop stops counting it as pending I/O.
+     */
+    public void unregister(java.nio.channels.SelectableChannel channel) {
+        checkThread("unregister");
+        if (!closed) {
+            poller.unregister(channel);
+        }
     }
 
     /**

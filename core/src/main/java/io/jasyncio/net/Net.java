@@ -1,0 +1,152 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Connections and servers with protocols: asyncio's {@code loop.create_connection} and
+ * {@code loop.create_server}. Call from a task; the running loop is used.
+ */
+public final class Net {
+    private Net() {}
+
+    /** asyncio's default listen backlog. */
+    public static final int DEFAULT_BACKLOG = 100;
+
+    /**
+     * Connects to {@code host:port} and wires a protocol from {@code protocolFactory} to the new
+     * transport: asyncio's {@code create_connection}. The host is resolved off the loop thread;
+     * each address is tried in turn until one connects.
+     *
+     * @throws java.net.ConnectException naming every address tried, when none connects
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<InetSocketAddress> addresses = resolve(host, port);
+        List<IOException> errors = new ArrayList<>();
+        for (InetSocketAddress address : addresses) {
+            SocketChannel ch = SocketChannel.open();
+            boolean ok = false;
+            try {
+                ch.configureBlocking(false);
+                Sockets.sockConnect(ch, address);
+                ok = true;
+            } catch (IOException e) {
+                errors.add(e);
+            } finally {
+                if (!ok) {
+                    loop.unregister(ch);
+                    ch.close();
+                }
+            }
+            if (ok) {
+                return connected(loop, ch, protocolFactory);
+            }
+        }
+        if (errors.size() == 1) {
+            throw errors.get(0);
+        }
+        java.net.ConnectException e = new java.net.ConnectException("Multiple exceptions: " + errors.stream()
+                .map(Throwable::getMessage).toList());
+        errors.forEach(e::addSuppressed);
+        throw e;
+    }
+
+    /** Wires a protocol to an already connected non-blocking channel (asyncio's {@code create_connection(sock=...)}). */
+    public static <P extends BaseProtocol> Connection<P> connected(EventLoop loop, SocketChannel channel,
+            Supplier<P> protocolFactory) {
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        SocketTransport t = new SocketTransport(loop, channel, protocol, null);
+        // asyncio waits for connection_made before returning: one loop turn.
+        Asyncio.sleep(0);
+        return new Connection<>(t, protocol);
+    }
+
+    /**
+     * Listens on {@code host:port} ({@code host} null: every interface; port 0: any free port) and
+     * makes a protocol from {@code protocolFactory} for each connection: asyncio's
+     * {@code create_server}. The server is serving when this returns.
+     */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port)
+            throws IOException {
+        return createServer(protocolFactory, host, port, DEFAULT_BACKLOG, true);
+    }
+
+    /** {@link #createServer(Supplier, String, int)} with a backlog and whether to start serving now. */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            int backlog, boolean startServing) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("backlog must be > 0, got " + backlog);
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<InetSocketAddress> addresses = host == null ? List.of(new InetSocketAddress(port)) : resolve(host, port);
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : addresses) {
+                ServerSocketChannel ch = ServerSocketChannel.open();
+                channels.add(ch);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.configureBlocking(false);
+                try {
+                    ch.bind(address, backlog);
+                } catch (IOException e) {
+                    IOException named = new java.net.BindException("error while attempting to bind on address "
+                            + address + ": " + e.getMessage());
+                    named.initCause(e);
+                    throw named;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (ServerSocketChannel ch : channels) {
+                ch.close();
+            }
+            throw e;
+        }
+        Server server = new Server(loop, channels, protocolFactory, backlog);
+        if (startServing) {
+            server.startServing();
+            Asyncio.sleep(0); // asyncio: "let the server start accepting before returning"
+        }
+        return server;
+    }
+
+    /**
+     * Resolves {@code host} off the loop thread (asyncio's {@code getaddrinfo} in the executor);
+     * IPv4 and IPv6 addresses interleaved as the resolver ordered them.
+     */
+    public static List<InetSocketAddress> resolve(String host, int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        Objects.requireNonNull(host, "host");
+        InetAddress[] all;
+        if (isLiteral(host)) {
+            all = new InetAddress[] {InetAddress.getByName(host)};
+        } else {
+            // An UnknownHostException comes out as itself (toThread rethrows the worker's exception).
+            all = Asyncio.toThread(() -> InetAddress.getAllByName(host));
+        }
+        List<InetSocketAddress> out = new ArrayList<>(all.length);
+        for (InetAddress a : all) {
+            out.add(new InetSocketAddress(a, port));
+        }
+        return out;
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.equals("localhost") ? false : host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+    }
+}
