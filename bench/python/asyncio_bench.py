@@ -2,7 +2,8 @@
 """The Python side of jasyncio's benchmarks: the same workloads on CPython asyncio (and uvloop).
 
     python3 asyncio_bench.py WORKLOAD [--loop asyncio|uvloop] [--reps N]
-    WORKLOAD = steps | spawn | timers | memory | scopes | sync   (--warmup N untimed runs first, default 1)
+    WORKLOAD = steps | spawn | timers | memory | scopes | sync | generators
+               (--warmup N untimed runs first, default 1)
 
 Each repetition prints one JSON line on stdout; bench/run collects them and bench/python/report.py
 turns them into bench/RESULTS.md. The workloads mirror the Java ones line for line (see
@@ -39,6 +40,13 @@ bench/README.md):
                      the ponger awaits ping, clears ping, sets pong; 100,000 round trips/s
           A repetition is one round (a run_until_complete of a fresh main task creating the
           primitive), like one JMH invocation.
+  generators  what one value costs through a generator, four scenarios (one JSON line per scenario
+          and repetition), each a round of 1,000,000 ints 0..999,999 summed by the consumer; ns/value:
+          async       `async for` over an async generator that only yields, in the main task of a
+                      run_until_complete (a fresh generator per round)
+          asyncsleep  the same, but the generator awaits asyncio.sleep(0) before every 100th value
+          sync        `for` over a plain generator, no loop involved (asyncio only)
+          iterator    `for` over range(n), no generator (asyncio only; context)
 
 Time is time.perf_counter(). --warmup untimed repetitions (default 1; bench/run passes 0 for
 timers, whose rounds take many seconds on CPython) precede the timed ones; none for memory.
@@ -349,6 +357,86 @@ def run_sync(kind, reps, warmup, scenarios=tuple(SYNC)):
         loop.close()
 
 
+# ---- workload 7: generators ----
+
+GEN_VALUES = 1_000_000
+GEN_SLEEP_EVERY = 100
+
+
+async def agen_count(n):
+    for i in range(n):
+        yield i
+
+
+async def agen_count_sleeping(n):
+    for i in range(n):
+        if i % GEN_SLEEP_EVERY == 0:
+            await asyncio.sleep(0)
+        yield i
+
+
+def gen_count(n):
+    for i in range(n):
+        yield i
+
+
+async def gen_async(n):
+    total = 0
+    async for v in agen_count(n):
+        total += v
+    return total
+
+
+async def gen_async_sleep(n):
+    total = 0
+    async for v in agen_count_sleeping(n):
+        total += v
+    return total
+
+
+def gen_sync(n):
+    total = 0
+    for v in gen_count(n):
+        total += v
+    return total
+
+
+def gen_iterator(n):
+    total = 0
+    for v in range(n):
+        total += v
+    return total
+
+
+GENERATORS = {  # scenario: (function, whether it is a coroutine run as the loop's main task)
+    "async": (gen_async, True),
+    "asyncsleep": (gen_async_sleep, True),
+    "sync": (gen_sync, False),
+    "iterator": (gen_iterator, False),
+}
+
+
+def run_generators(kind, reps, warmup, scenarios=tuple(GENERATORS)):
+    loop = new_loop(kind)
+    n = GEN_VALUES
+    try:
+        for scenario in scenarios:
+            fn, is_coro = GENERATORS[scenario]
+            if not is_coro and kind != "asyncio":
+                continue  # no event loop involved: the same figure as under asyncio
+            for rep in range(1 - warmup, reps + 1):
+                t0 = time.perf_counter()
+                total = loop.run_until_complete(fn(n)) if is_coro else fn(n)
+                dt = time.perf_counter() - t0
+                assert total == n * (n - 1) // 2, (scenario, total)
+                if rep <= 0:
+                    continue
+                emit({"workload": "generators", "impl": impl_name(kind), "scenario": scenario, "rep": rep,
+                      "seconds": dt, "values": n, "value": dt * 1e9 / n, "unit": "ns/value"})
+    finally:
+        loop.close()
+
+
 # ---- workload 4: memory ----
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -420,7 +508,8 @@ def run_memory(kind, reps, scenarios=("sleep", "future")):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "scopes", "sync", "memory-child"])
+    p.add_argument("workload", choices=["steps", "spawn", "timers", "memory", "scopes", "sync", "generators",
+                                        "memory-child"])
     p.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1, help="untimed runs first (not for memory)")
@@ -439,6 +528,8 @@ def main():
         run_scopes(a.loop, a.reps, a.warmup)
     elif a.workload == "sync":
         run_sync(a.loop, a.reps, a.warmup)
+    elif a.workload == "generators":
+        run_generators(a.loop, a.reps, a.warmup)
     else:
         memory_child(a.loop, a.scenario, a.tasks)
 

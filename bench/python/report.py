@@ -32,6 +32,9 @@ TARGETS = {
     "lock": 20.0,
     "semaphore": 10.0,
     "pingpong": 10.0,
+    "gen_async": 1.0,      # async generator that only yields: >= 1.0x CPython asyncio (per value)
+    "gen_sleep": 5.0,      # the same with sleep(0) every 100 values: >= 5x CPython asyncio
+    "gen_vs_bare": 1.3,    # per-value cost <= 1.3x a bare continuation resume + yield
 }
 
 # Workload 5's measurements: (JMH method, Python scenario, title, unit, per-op label, ops per round)
@@ -233,7 +236,8 @@ def main():
     a = ap.parse_args()
     raw = a.raw
     m = machine(a.java, a.python)
-    metas = {w: load_json(os.path.join(raw, f"meta-{w}.json")) for w in ("steps", "spawn", "timers", "memory", "scopes", "sync")}
+    metas = {w: load_json(os.path.join(raw, f"meta-{w}.json"))
+             for w in ("steps", "spawn", "timers", "memory", "scopes", "sync", "generators")}
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
     L = []
@@ -597,6 +601,9 @@ def main():
         S.append("")
     sections.append(S)
 
+    # ---- 7. generators ----
+    sections.append(generators_section(raw, summary))
+
     # ---- summary first ----
     add("## Summary (default engine: continuation)")
     add("")
@@ -612,7 +619,8 @@ def main():
         L.extend(S)
     add("## How these numbers were made")
     add("")
-    add("`./jasyncio bench [steps|spawn|timers|memory|scopes|sync]` (or `bench/run ...` with JAVA_HOME set to JDK 25);")
+    add("`./jasyncio bench [steps|spawn|timers|memory|scopes|sync|generators]` (or `bench/run ...` with JAVA_HOME set")
+    add("to JDK 25);")
     add("bench/README.md describes each workload. Raw results (JMH JSON and logs, Python JSON lines, class")
     add("histograms) are in `bench/results/raw/`, not committed.")
     add("")
@@ -629,6 +637,139 @@ def main():
     with open(a.out, "w") as f:
         f.write("\n".join(L))
     print(f"wrote {a.out}")
+
+
+# Workload 7's rows: (JMH class.method or None, Python scenario or None, label)
+GEN_VARIANTS = [
+    ("GeneratorsBench.asyncGenerator", "async", "async generator, yields only (a)"),
+    ("GeneratorsBench.asyncGeneratorSleep", "asyncsleep", "async generator, `sleep(0)` every 100 values (b)"),
+    ("GeneratorsBench.syncGenerator", "sync", "sync `Generator`, plain thread"),
+    ("GeneratorsBench.syncGeneratorInTask", None, "sync `Generator`, iterated by a task"),
+]
+GEN_BASELINES = [
+    ("GeneratorBaselineBench.continuation", None, "bare `Continuation` resume + yield (the engine's limit)"),
+    ("ContinuationBaselineBench.yieldAndResume", None, "bare `Continuation`, one resume per JMH call (workload 1's yardstick)"),
+    ("GeneratorBaselineBench.continuationNested", None, "bare `Continuation`, nested in an outer continuation"),
+    ("GeneratorBaselineBench.iterator", "iterator", "plain `Iterator<Integer>` (Python: `for` over `range`)"),
+]
+
+
+def gen_ns(e):
+    """ns per value of a generators JMH entry (score: ms per round of `values` values)."""
+    if e is None:
+        return None
+    values = int((e["json"].get("params") or {}).get("values", 1))
+    unit = e["unit"].split("/")[0]
+    scale = {"s": 1e9, "ms": 1e6, "us": 1e3, "ns": 1.0}[unit]
+    return e["primary"].map(lambda v: v * scale / values), values
+
+
+def generators_section(raw, summary):
+    S = []
+    S.append("## 7. Generators: 1,000,000 values through a generator")
+    S.append("")
+    jm = jmh_entries(os.path.join(raw, "jmh-generators.json"))
+    jm.update({k: v for k, v in jmh_entries(os.path.join(raw, "jmh-generators-portable.json")).items()
+               if k[1] == "portable"})
+    pyfile = os.path.join(raw, "python-generators.jsonl")
+    if not jm and not os.path.exists(pyfile):
+        S.append("Not run.")
+        S.append("")
+        return S
+    py = {scen: python_stats(pyfile, scenario=scen) for scen in ("async", "asyncsleep", "sync", "iterator")}
+    S.append("One round: a fresh generator yields the ints 0 .. 999,999 (boxed `Integer`s in Java) and the consumer")
+    S.append("sums them in a for-each loop (`for (int v : gen)` / `async for v in agen()`). (a) an `AsyncGenerator`")
+    S.append("whose body only yields, iterated by the main task of a `runUntilComplete` / `run_until_complete`;")
+    S.append("(b) the same body calling `sleep(0)` / `await asyncio.sleep(0)` before every 100th value, so the")
+    S.append("task suspends to the loop from inside the generator 10,000 times per round; the sync `Generator` on")
+    S.append("the benchmark thread (no loop) and inside a task. Yardsticks, measured in the same JMH invocation as")
+    S.append("the continuation engine: a bare `jdk.internal.vm.Continuation` whose body loops `slot = i; yield`,")
+    S.append("resumed in a loop that reads the slot (one resume + one yield per value, nothing of jasyncio), the")
+    S.append("same nested in an outer continuation (as a generator nests in its task), and a plain")
+    S.append("`Iterator<Integer>` counting up. JMH: one invocation per round (the portable engine's rounds are")
+    S.append("shorter, see the values column), 6 warm-up iterations for the generators (3 for the yardsticks), each")
+    S.append("fork with `-XX:+AlwaysPreTouch`; Python: one untimed warm-up round, 5 timed rounds. Lower is better.")
+    S.append("")
+    S.append("| variant | implementation | ns per value (median) | min – max | values per round | JMH score per round ± error | speed vs CPython (same variant) | cost vs bare continuation | allocated per value | GC pauses (share of time) |")
+    S.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    bare = gen_ns(jm.get(("GeneratorBaselineBench.continuation", None)))
+    bare_ns = bare[0].median if bare else None
+    results = {}
+
+    def row(label, impl, st, values, e, cpy_ns):
+        ed = 3 if e and e["score"] < 10 else 1
+        err = f"{num(e['score'], ed)} ± {num(e['primary'].error, ed)} {e['unit'].split('/')[0]}" if e else "-"
+        al, g = fmt_gc(*gc_info(e, values)) if e else ("-", "-")
+        vs_cpy = fmt_ratio(ratio(cpy_ns, st.median)) if cpy_ns else "-"
+        vs_bare = f"{st.median / bare_ns:.2f}x" if bare_ns and impl.startswith("jasyncio") else "-"
+        d = 2 if st.median < 10 else 1
+        S.append(f"| {label} | {impl} | {num(st.median, d)} | {rng(st, d)} | {num(values)} | {err} | {vs_cpy} | "
+                 f"{vs_bare} | {al} | {g} |")
+
+    for key, scen, label in GEN_VARIANTS + GEN_BASELINES:
+        cpy = py.get(scen, {}).get("cpython-asyncio") if scen else None
+        cpy_ns = cpy.median if cpy else None
+        if key.startswith("GeneratorsBench"):
+            for engine in ("continuation", "portable"):
+                e = jm.get((key, engine))
+                if e:
+                    st, values = gen_ns(e)
+                    results[(key, engine)] = st.median
+                    row(label, f"jasyncio, {engine} engine", st, values, e, cpy_ns)
+        else:
+            e = jm.get((key, None))
+            if e:
+                st, values = gen_ns(e)
+                results[(key, None)] = st.median
+                row(label, "Java (no jasyncio)", st, values, e, cpy_ns)
+        if scen:
+            for impl, name in (("cpython-asyncio", "CPython asyncio"), ("uvloop", "uvloop")):
+                st = py.get(scen, {}).get(impl)
+                if st:
+                    row(label, name if scen in ("async", "asyncsleep") else "CPython", st, 1_000_000, None, cpy_ns)
+    S.append("")
+    a_ns = results.get(("GeneratorsBench.asyncGenerator", "continuation"))
+    b_ns = results.get(("GeneratorsBench.asyncGeneratorSleep", "continuation"))
+    cpy_a = py["async"].get("cpython-asyncio")
+    cpy_b = py["asyncsleep"].get("cpython-asyncio")
+    r_a = ratio(cpy_a.median, a_ns) if cpy_a and a_ns else None
+    r_b = ratio(cpy_b.median, b_ns) if cpy_b and b_ns else None
+    r_c = ratio(a_ns, bare_ns) if a_ns and bare_ns else None
+    ok_a = None if r_a is None else r_a >= TARGETS["gen_async"]
+    ok_b = None if r_b is None else r_b >= TARGETS["gen_sleep"]
+    ok_c = None if r_c is None else r_c <= TARGETS["gen_vs_bare"]
+    S.append(f"- Target (a) ≥{TARGETS['gen_async']:.1f}x CPython asyncio, async generator that only yields: "
+             f"{num(a_ns, 1) if a_ns else '-'} ns vs {num(cpy_a.median, 1) if cpy_a else '-'} ns per value, "
+             f"{fmt_ratio(r_a)} → {verdict(ok_a)}.")
+    S.append(f"- Target (b) ≥{TARGETS['gen_sleep']:.0f}x CPython asyncio, with `sleep(0)` every 100 values: "
+             f"{num(b_ns, 1) if b_ns else '-'} ns vs {num(cpy_b.median, 1) if cpy_b else '-'} ns per value, "
+             f"{fmt_ratio(r_b)} → {verdict(ok_b)}.")
+    S.append(f"- Target (c) per-value cost ≤{TARGETS['gen_vs_bare']:.1f}x a bare continuation resume + yield "
+             f"measured in the same run: {num(a_ns, 1) if a_ns else '-'} ns vs {num(bare_ns, 1) if bare_ns else '-'} ns, "
+             f"{'-' if r_c is None else f'{r_c:.2f}x'} → {verdict(ok_c)}.")
+    if bare_ns and cpy_a and cpy_b:
+        S.append(f"- Ceilings: every value costs at least one continuation resume + yield ({num(bare_ns, 1)} ns here), so"
+                 f" even a generator that added nothing to it would reach at most {fmt_ratio(cpy_a.median / bare_ns)}"
+                 f" CPython asyncio in (a) and {fmt_ratio(cpy_b.median / bare_ns)} in (b) on this machine.")
+    it_ns = results.get(("GeneratorBaselineBench.iterator", None))
+    sg_ns = results.get(("GeneratorsBench.syncGenerator", "continuation"))
+    st_ns = results.get(("GeneratorsBench.syncGeneratorInTask", "continuation"))
+    if it_ns and sg_ns:
+        S.append(f"- For context: a sync `Generator` costs {num(sg_ns, 1)} ns per value on a plain thread"
+                 + (f" ({num(st_ns, 1)} ns iterated by a task)" if st_ns else "")
+                 + f" on the continuation engine, against {num(it_ns, 2)} ns for a plain `Iterator`.")
+    S.append("")
+    summary.append(("async generator, 1,000,000 values, yields only", f"≥{TARGETS['gen_async']:.1f}x CPython",
+                    f"{num(a_ns, 1)} ns/value" if a_ns else "-",
+                    f"{num(cpy_a.median, 1)} ns/value" if cpy_a else "-", fmt_ratio(r_a), verdict(ok_a)))
+    summary.append(("async generator, `sleep(0)` every 100 values", f"≥{TARGETS['gen_sleep']:.0f}x CPython",
+                    f"{num(b_ns, 1)} ns/value" if b_ns else "-",
+                    f"{num(cpy_b.median, 1)} ns/value" if cpy_b else "-", fmt_ratio(r_b), verdict(ok_b)))
+    summary.append(("async generator vs bare continuation switch", f"≤{TARGETS['gen_vs_bare']:.1f}x bare",
+                    f"{num(a_ns, 1)} ns/value" if a_ns else "-",
+                    f"bare {num(bare_ns, 1)} ns/switch" if bare_ns else "-",
+                    "-" if r_c is None else f"{r_c:.2f}x", verdict(ok_c)))
+    return S
 
 
 def parse_histogram(path, per_task=1_000_000):
