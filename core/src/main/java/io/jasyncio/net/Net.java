@@ -32,36 +32,102 @@ public final class Net {
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port)
             throws IOException {
+        return createConnection(protocolFactory, host, port, null, 0);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with asyncio's Happy Eyeballs (RFC 8305)
+     * options: with {@code happyEyeballsDelay} (seconds, e.g. 0.25) the next address is tried when
+     * the previous attempt has not connected after the delay (or at once when it failed), attempts
+     * racing until the first connects; the others are cancelled and closed. {@code interleave}
+     * reorders the resolved addresses alternating address families, that many of the first family
+     * first (asyncio's default is 1 when a delay is given); 0 keeps the resolver's order.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            Double happyEyeballsDelay, int interleave) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (happyEyeballsDelay != null && !(happyEyeballsDelay >= 0)) {
+            throw new IllegalArgumentException("happyEyeballsDelay must be >= 0, got " + happyEyeballsDelay);
+        }
+        if (interleave < 0) {
+            throw new IllegalArgumentException("interleave must be >= 0, got " + interleave);
+        }
         EventLoop loop = Asyncio.getRunningLoop();
         List<InetSocketAddress> addresses = resolve(host, port);
+        int inter = interleave == 0 && happyEyeballsDelay != null ? 1 : interleave;
+        if (inter > 0) {
+            addresses = interleaveFamilies(addresses, inter);
+        }
+        SocketChannel ch = happyEyeballsDelay == null ? connectInTurn(loop, addresses)
+                : HappyEyeballs.race(loop, addresses, happyEyeballsDelay);
+        return connected(loop, ch, protocolFactory);
+    }
+
+    private static SocketChannel connectInTurn(EventLoop loop, List<InetSocketAddress> addresses) throws IOException {
         List<IOException> errors = new ArrayList<>();
         for (InetSocketAddress address : addresses) {
-            SocketChannel ch = SocketChannel.open();
-            boolean ok = false;
             try {
-                ch.configureBlocking(false);
-                Sockets.sockConnect(ch, address);
-                ok = true;
+                return connectOne(loop, address);
             } catch (IOException e) {
                 errors.add(e);
-            } finally {
-                if (!ok) {
-                    loop.unregister(ch);
-                    ch.close();
-                }
-            }
-            if (ok) {
-                return connected(loop, ch, protocolFactory);
             }
         }
+        throw combined(errors);
+    }
+
+    /** One connection attempt; the channel is closed unless it connects. */
+    static SocketChannel connectOne(EventLoop loop, InetSocketAddress address) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        boolean ok = false;
+        try {
+            ch.configureBlocking(false);
+            Sockets.sockConnect(ch, address);
+            ok = true;
+            return ch;
+        } finally {
+            if (!ok) {
+                loop.unregister(ch);
+                ch.close();
+            }
+        }
+    }
+
+    /** asyncio's error when every attempt failed: the one error, or all of them named. */
+    static IOException combined(List<IOException> errors) {
         if (errors.size() == 1) {
-            throw errors.get(0);
+            return errors.get(0);
         }
         java.net.ConnectException e = new java.net.ConnectException("Multiple exceptions: " + errors.stream()
                 .map(Throwable::getMessage).toList());
         errors.forEach(e::addSuppressed);
-        throw e;
+        return e;
+    }
+
+    /** asyncio's _interleave_addrinfos: alternate families, {@code firstCount} of the first family first. */
+    static List<InetSocketAddress> interleaveFamilies(List<InetSocketAddress> addresses, int firstCount) {
+        java.util.Map<Class<?>, java.util.ArrayDeque<InetSocketAddress>> byFamily = new java.util.LinkedHashMap<>();
+        for (InetSocketAddress a : addresses) {
+            byFamily.computeIfAbsent(a.getAddress().getClass(), k -> new java.util.ArrayDeque<>()).add(a);
+        }
+        List<InetSocketAddress> out = new ArrayList<>(addresses.size());
+        List<java.util.ArrayDeque<InetSocketAddress>> queues = new ArrayList<>(byFamily.values());
+        if (queues.isEmpty()) {
+            return out;
+        }
+        for (int i = 0; i < firstCount - 1 && !queues.get(0).isEmpty(); i++) {
+            out.add(queues.get(0).poll());
+        }
+        boolean any = true;
+        while (any) {
+            any = false;
+            for (java.util.ArrayDeque<InetSocketAddress> q : queues) {
+                if (!q.isEmpty()) {
+                    out.add(q.poll());
+                    any = true;
+                }
+            }
+        }
+        return out;
     }
 
     /** Wires a protocol to an already connected non-blocking channel (asyncio's {@code create_connection(sock=...)}). */
