@@ -592,16 +592,41 @@ public class Task<T> extends Future<T> {
         return b.append('>').toString();
     }
 
+    /**
+     * asyncio shows the coroutine's own frame: {@code main() running at t.py:5}, the line where
+     * main is now. Here that is the task's outermost user frame (the coroutine method, below any
+     * frames it called), skipping the lambda that wraps it.
+     */
     private String describeCoro() {
         List<StackTraceElement> stack = loop.currentTask == this && EventLoop.runningOnThisThread() == loop
                 ? List.of(new Throwable().getStackTrace()) // running: its own frames, right here
                 : getStack();
-        for (StackTraceElement e : stack) {
-            if (!Debug.isKernelFrame(e) && !Debug.isJdkFrame(e)) {
-                String c = e.getClassName();
-                return c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName()
-                        + "() running at " + e.getFileName() + ":" + e.getLineNumber();
+        int end = stack.size();
+        for (int i = 0; i < stack.size(); i++) {
+            StackTraceElement e = stack.get(i);
+            if (e.getClassName().equals(Task.class.getName()) && e.getMethodName().equals("body")) {
+                end = i; // below is the engine
+                break;
             }
+        }
+        StackTraceElement outermost = null;
+        for (int i = end - 1; i >= 0; i--) {
+            StackTraceElement e = stack.get(i);
+            if (Debug.isKernelFrame(e) || Debug.isJdkFrame(e)) {
+                continue;
+            }
+            if (outermost == null) {
+                outermost = e; // the wrapping lambda, if nothing better
+            }
+            if (!e.getMethodName().startsWith("lambda$")) {
+                outermost = e;
+                break;
+            }
+        }
+        if (outermost != null) {
+            String c = outermost.getClassName();
+            return c.substring(c.lastIndexOf('.') + 1) + "." + outermost.getMethodName()
+                    + "() running at " + outermost.getFileName() + ":" + outermost.getLineNumber();
         }
         return describeLambda();
     }

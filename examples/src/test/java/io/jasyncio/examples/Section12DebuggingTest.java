@@ -73,7 +73,9 @@ class Section12DebuggingTest {
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(2);
+        // As Python's coro=<main() running at s12.py:4>: the coroutine's own frame and its current line.
         assertThat(lines.get(0)).matches("Current task: " + DEBUG_TASK)
+                .containsPattern("coro=<Section12Debugging\\.main\\(\\) running at Section12Debugging\\.java:\\d+>")
                 .contains("created at io.jasyncio.examples.Section12Debugging.program(");
         assertThat(lines.get(1)).matches("All tasks: \\{" + DEBUG_TASK + "\\}");
         assertThat(taskName(lines.get(1))).isEqualTo(taskName(lines.get(0)));
