@@ -211,8 +211,8 @@ class UnixSocketTest {
         assertThat(Files.exists(path)).isTrue(); // cleanupSocket=false leaves it
 
         Server replaced = UnixNet.createUnixServer(() -> new Echo(new ArrayList<>()), path);
-        Files.delete(path);
-        Files.writeString(path, "someone else's file"); // another inode now
+        Path other = Files.writeString(dir.resolve("other"), "someone else's file");
+        Files.move(other, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // another inode (both existed at once)
         replaced.close();
         assertThat(Files.readString(path)).isEqualTo("someone else's file");
     }
