@@ -682,6 +682,29 @@ class MemoryPipeTest {
         assertThat(recorder.messages()).containsExactly("Fatal error: protocol.getBuffer() call failed.");
     }
 
+    @Test
+    void aReadOnlyBufferFromGetBufferIsAFatalError(ExceptionRecorder recorder) {
+        Log log = new Log();
+        BufferedProtocol server = new BufferedProtocol() {
+            @Override
+            public ByteBuffer getBuffer(int sizeHint) {
+                return ByteBuffer.allocate(8).asReadOnlyBuffer();
+            }
+
+            @Override
+            public void bufferUpdated(int nbytes) {}
+
+            @Override
+            public void connectionLost(Throwable exc) {
+                log.add("server lost " + exc.getMessage());
+            }
+        };
+        MemoryPipe pipe = MemoryPipe.open(new Peer("client", log), server);
+        pipe.client().write(bytes("x"));
+        log.waitFor("server lost getBuffer() returned a read-only buffer");
+        assertThat(recorder.messages()).containsExactly("Fatal error: protocol.getBuffer() call failed.");
+    }
+
     // ---- the link's knobs ----
 
     @Test
