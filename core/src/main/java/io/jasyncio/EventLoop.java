@@ -962,8 +962,11 @@ public class EventLoop implements AutoCloseable {
      * channel must be in non-blocking mode; one registration per channel is kept on the loop's
      * selector. Loop thread only.
      *
-     * <p>While any reader or writer is registered the loop counts as waiting for real I/O: a
-     * virtual clock does not jump ahead, and a stall is not reported.
+     * <p>While any reader or writer is registered the loop counts as waiting for real I/O, like
+     * work in flight on other threads: a stall is not reported, and a virtual clock with autojump
+     * waits its in-flight patience (real time) before jumping to the next timer. Tests that talk to
+     * real sockets and must not see virtual time move are better run on the real clock
+     * ({@code @RealTime}) or on the testing module's in-memory network.
      */
     public Handle addReader(java.nio.channels.SelectableChannel channel, Runnable callback) {
         checkThread("addReader");
