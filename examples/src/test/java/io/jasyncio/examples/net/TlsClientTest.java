@@ -1,4 +1,4 @@
-package io.jasyncio.examples;
+package io.jasyncio.examples.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,14 +9,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-class TlsClientExampleTest {
+class TlsClientTest {
 
     /* The whole program, as `java TlsClientExample` runs it: keytool, then its own loop on real sockets. */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void talksToItsOwnServerOverVerifiedTlsAndShowsAnUntrustedCertificateRefused() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new TlsClientExample(new PrintStream(bytes, true, StandardCharsets.UTF_8)).program();
+        new TlsClient(new PrintStream(bytes, true, StandardCharsets.UTF_8)).program();
 
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).containsExactly(
                 "server: listening on 127.0.0.1 with a self-signed certificate for localhost",

@@ -1,7 +1,8 @@
-package io.jasyncio.examples;
+package io.jasyncio.examples.net;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.Future;
+import io.jasyncio.examples.Example;
 import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Protocol;
@@ -13,6 +14,7 @@ import io.jasyncio.net.TlsServerOptions;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 
@@ -50,31 +51,45 @@ import javax.net.ssl.SSLEngine;
  * client: with the JDK's trust store: untrusted certificate: its chain does not lead to a trusted certificate (self-signed, or issued by an unknown authority)
  * </pre>
  */
-public final class TlsClientExample {
-    private final PrintStream out;
+public final class TlsClient extends Example {
 
     /** The example, printing to {@code out}. */
-    public TlsClientExample(PrintStream out) {
-        this.out = Objects.requireNonNull(out, "out");
+    public TlsClient(PrintStream out) {
+        super(out);
     }
 
     /** Runs the example on standard output. */
-    public static void main(String[] args) throws Exception {
-        new TlsClientExample(System.out).program();
+    public static void main(String[] args) {
+        new TlsClient(System.out).program();
     }
 
-    /** Makes the certificate, then runs {@link #main(KeyStore, char[])} on a new event loop. */
-    public void program() throws IOException, InterruptedException, GeneralSecurityException {
-        Path dir = Files.createTempDirectory("jasyncio-tls-example");
-        Path store = dir.resolve("server.p12");
+    /**
+     * Makes the certificate (blocking, before the loop starts), then runs
+     * {@link #main(KeyStore, char[])} on a new event loop.
+     *
+     * @throws UncheckedIOException when keytool is missing or fails
+     */
+    @Override
+    public void program() {
         try {
-            char[] password = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(12)).toCharArray();
-            makeSelfSignedCertificate(store, password);
-            KeyStore keyStore = KeyStore.getInstance(store.toFile(), password);
-            Asyncio.run(() -> main(keyStore, password));
-        } finally {
-            Files.deleteIfExists(store);
-            Files.deleteIfExists(dir);
+            Path dir = Files.createTempDirectory("jasyncio-tls-example");
+            Path store = dir.resolve("server.p12");
+            try {
+                char[] password = Base64.getEncoder().encodeToString(randomBytes(12)).toCharArray();
+                makeSelfSignedCertificate(store, password);
+                KeyStore keyStore = KeyStore.getInstance(store.toFile(), password);
+                Asyncio.run(() -> main(keyStore, password));
+            } finally {
+                Files.deleteIfExists(store);
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the key store keytool made", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while keytool ran", e);
         }
     }
 
@@ -113,10 +128,6 @@ public final class TlsClientExample {
                 print("client: with the JDK's trust store: " + e.verifyMessage());
             }
         }
-    }
-
-    private void print(String line) {
-        out.println(line);
     }
 
     /** Answers each line with the line in capitals. */
@@ -168,6 +179,12 @@ public final class TlsClientExample {
         public void connectionLost(Throwable exc) {
             closed.setResult(null);
         }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
     /** {@code keytool -genkeypair}: an EC P-256 key and a self-signed certificate for localhost and 127.0.0.1, valid one day. */
