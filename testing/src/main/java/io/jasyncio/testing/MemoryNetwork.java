@@ -4,7 +4,13 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.net.BaseProtocol;
+import io.jasyncio.net.ClientConnected;
 import io.jasyncio.net.Connection;
+import io.jasyncio.net.StreamConnection;
+import io.jasyncio.net.StreamReader;
+import io.jasyncio.net.StreamReaderProtocol;
+import io.jasyncio.net.StreamWriter;
+import io.jasyncio.net.Streams;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -147,6 +153,57 @@ public final class MemoryNetwork {
         pipes.add(pipe);
         Asyncio.sleep(0); // as Net.createConnection: connectionMade has run when it returns
         return new Connection<>(pipe.client(), protocol);
+    }
+
+    /**
+     * {@code Streams.openConnection} on this network: connects to the server listening on
+     * {@code host:port} and returns the connection's reader and writer. Call from a task.
+     *
+     * @throws ConnectException naming the address, when no server listens there
+     */
+    public StreamConnection openConnection(String host, int port) throws ConnectException {
+        return openConnection(host, port, link, link, Streams.DEFAULT_LIMIT);
+    }
+
+    /**
+     * Like {@link #openConnection(String, int)} with a link for each direction and the reader's
+     * {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit <= 0}
+     */
+    public StreamConnection openConnection(String host, int port, MemoryLink toServer, MemoryLink toClient, int limit)
+            throws ConnectException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader(limit, loop); // checks the limit before connecting
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
+        Connection<StreamReaderProtocol> c = createConnection(() -> protocol, host, port, toServer, toClient);
+        return new StreamConnection(reader, new StreamWriter(c.transport(), protocol, reader, loop));
+    }
+
+    /**
+     * {@code Streams.startServer} on this network: listens on {@code host:port} and runs
+     * {@code clientConnected} in a task of its own for each connection, with its reader and writer.
+     *
+     * @throws BindException when a server already listens there
+     */
+    public MemoryServer startServer(ClientConnected clientConnected, String host, int port) throws BindException {
+        return startServer(clientConnected, host, port, Streams.DEFAULT_LIMIT);
+    }
+
+    /**
+     * Like {@link #startServer(ClientConnected, String, int)} with the readers' {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit <= 0}
+     */
+    public MemoryServer startServer(ClientConnected clientConnected, String host, int port, int limit)
+            throws BindException {
+        Objects.requireNonNull(clientConnected, "clientConnected");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("Limit cannot be <= 0, got " + limit);
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        return createServer(() -> new StreamReaderProtocol(new StreamReader(limit, loop), clientConnected, loop), host,
+                port);
     }
 
     /** The connections with at least one end still open, oldest first (a snapshot). */

@@ -30,9 +30,8 @@
  * }
  * }</pre>
  *
- * <p>Streams ride on a pipe as on a socket: give {@code MemoryPipe.open} or
- * {@code createConnection} a {@code StreamReaderProtocol} wrapping a new {@code StreamReader}, and
- * build the {@code StreamWriter} from the transport and that protocol, as
- * {@code Streams.openConnection} does.
+ * <p>Streams ride on the memory network too: {@code MemoryStreams.open(...)} gives both ends of a
+ * pipe as reader/writer pairs, and {@code MemoryNetwork.openConnection} / {@code startServer} are
+ * {@code Streams.openConnection} / {@code startServer} without sockets.
  */
 package io.jasyncio.testing;
