@@ -4,6 +4,7 @@ import static io.jasyncio.Asyncio.*;
 import static io.jasyncio.net.StreamsTest.b;
 import static io.jasyncio.net.StreamsTest.s;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jasyncio.CancelledError;
@@ -22,6 +23,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +42,14 @@ class StreamsTestLoopbackTest {
 
     /** SocketTransport reads at most this much per readiness (CPython's max_size). */
     static final int READ_SIZE = 256 * 1024;
+
+    /** Certificates for startTls (made with openssl, outside the loop). */
+    static TlsTestCertificates certs;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certs = TlsTestCertificates.get();
+    }
 
     static void bounded(VoidCoroutine body) {
         timeout(BOUND, body);
@@ -244,6 +254,48 @@ class StreamsTestLoopbackTest {
             c.writer().waitClosed();
             server.close();
             server.waitClosed();
+        });
+    }
+
+    @Test
+    void startTls() throws Exception { // test_start_tls
+        TlsServerOptions serverOptions = TlsServerOptions.fromPem(certs.chain, certs.key);
+        TlsClientOptions clientOptions = TlsClientOptions.defaults().withTrustedCertificates(certs.ca)
+                .withServerHostname("localhost");
+        bounded(() -> {
+            Server server = Streams.startServer((reader, writer) -> {
+                byte[] data1 = reader.readline();
+                writer.write(data1);
+                writer.drain();
+                assertThat(writer.getExtraInfo("sslcontext")).isNull();
+                assertThatThrownBy(() -> writer.startTls(clientOptions)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("needs TlsServerOptions");
+                writer.startTls(serverOptions);
+                assertThat(writer.getExtraInfo("sslcontext")).isNotNull();
+                byte[] data2 = reader.readline();
+                writer.write(data2);
+                writer.drain();
+                writer.close();
+                writer.waitClosed();
+            }, "127.0.0.1", 0);
+            StreamConnection c = Streams.openConnection("127.0.0.1", port(server));
+            c.writer().write(b("hello world 1!\n"));
+            c.writer().drain();
+            byte[] msgback1 = c.reader().readline();
+            assertThat(c.writer().getExtraInfo("sslcontext")).isNull();
+            c.writer().startTls(clientOptions);
+            assertThat(c.writer().getExtraInfo("sslcontext")).isNotNull();
+            assertThat(c.writer().transport()).isInstanceOf(TlsTransport.class);
+            c.writer().write(b("hello world 2!\n"));
+            c.writer().drain();
+            byte[] msgback2 = c.reader().readline();
+            assertThat(c.reader().read()).isEmpty(); // the server's close_notify, then EOF
+            c.writer().close();
+            c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+            assertThat(s(msgback1)).isEqualTo("hello world 1!\n");
+            assertThat(s(msgback2)).isEqualTo("hello world 2!\n");
         });
     }
 

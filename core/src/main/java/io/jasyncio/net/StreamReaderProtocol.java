@@ -143,7 +143,7 @@ public final class StreamReaderProtocol extends FlowControlProtocol implements P
         overSsl = newTransport.getExtraInfo("sslcontext") != null;
     }
 
-    /** Whether this is a server's protocol (it has a {@link ClientConnected}): a TLS upgrade is server-side. */
+    /** Whether this is a server's protocol (it has a {@link ClientConnected}): its TLS upgrade is server-side. */
     boolean isServerSide() {
         return clientConnected != null;
     }

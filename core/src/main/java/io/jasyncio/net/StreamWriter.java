@@ -21,18 +21,14 @@ import java.util.Objects;
  * the transport. Call {@link #drain()} after writing to let a slow peer slow the writer down; a
  * writer that never drains lets the transport's buffer grow without bound.
  *
+ * <p>{@link #startTls(TlsClientOptions)} (or, on a server, {@link #startTls(TlsServerOptions)})
+ * upgrades the connection to TLS in place, for STARTTLS-style protocols.
+ *
  * <p>Loop thread only.
  */
 public final class StreamWriter {
 
-    /*
-     * startTls (the TLS work of issue 7) will: drain(); ask the loop's startTls for a TLS transport
-     * over this one, server side when protocol is a StreamReaderProtocol with a ClientConnected
-     * (isServerSide()); then set `transport` to it and call protocol.replaceTransport(it).
-     * That is why `transport` is not final.
-     */
-
-    /** The transport written to; replaced by startTls. */
+    /** The transport written to; replaced by startTls with the TLS one. */
     private Transport transport;
     private final FlowControlProtocol protocol;
     /** The reader of the same connection, whose exception drain() raises; may be null. */
@@ -150,6 +146,53 @@ public final class StreamWriter {
             Asyncio.sleep(0);
         }
         protocol.drainHelper();
+    }
+
+    /**
+     * Upgrades the connection to TLS as the client: asyncio's {@code writer.start_tls(sslcontext,
+     * server_hostname=...)}. Drains, then suspends until the handshake is done; from then on this
+     * writer, and the connection's reader, go through TLS ({@link #transport()} is the
+     * {@link TlsTransport}). Data the peer sent before its handshake must have been read already.
+     *
+     * @throws IllegalStateException on a server's writer ({@link Streams#startServer}): use
+     *     {@link #startTls(TlsServerOptions)}
+     * @throws IOException the handshake failed (an {@link SslCertVerificationError} when the
+     *     certificate is not trusted or not the host's), timed out, or the connection broke
+     */
+    public void startTls(TlsClientOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        checkSide(false);
+        drain();
+        upgraded(Tls.startTls(transport, protocol, options));
+    }
+
+    /**
+     * Upgrades the connection to TLS as the server: asyncio's {@code writer.start_tls(sslcontext)} on
+     * a server's writer. As {@link #startTls(TlsClientOptions)} otherwise.
+     *
+     * @throws IllegalStateException on a client's writer ({@link Streams#openConnection})
+     */
+    public void startTls(TlsServerOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        checkSide(true);
+        drain();
+        upgraded(Tls.startTls(transport, protocol, options));
+    }
+
+    /** A StreamReaderProtocol knows its side (asyncio: a client_connected_cb means server side). */
+    private void checkSide(boolean serverSide) {
+        if (protocol instanceof StreamReaderProtocol p && p.isServerSide() != serverSide) {
+            throw new IllegalStateException("startTls with " + (serverSide ? "TlsServerOptions on a client's"
+                    : "TlsClientOptions on a server's") + " writer: the " + (serverSide ? "client" : "server")
+                    + " side needs " + (serverSide ? "TlsClientOptions" : "TlsServerOptions"));
+        }
+    }
+
+    private void upgraded(TlsTransport tls) {
+        transport = tls;
+        if (protocol instanceof StreamReaderProtocol p) {
+            p.replaceTransport(tls);
+        }
     }
 
     /** {@code <StreamWriter transport=... reader=...>}, as asyncio's repr. */
