@@ -88,6 +88,27 @@ public final class Streams {
         return Net.createServer(serverProtocols(clientConnected, limit), host, port);
     }
 
+    /** asyncio's {@code open_unix_connection(path)}: a stream pair over a Unix-domain socket. */
+    public static StreamConnection openUnixConnection(java.nio.file.Path path) throws IOException {
+        return openUnixConnection(path, DEFAULT_LIMIT);
+    }
+
+    /** {@link #openUnixConnection(java.nio.file.Path)} with a reader limit. */
+    public static StreamConnection openUnixConnection(java.nio.file.Path path, int limit) throws IOException {
+        return open(limit, f -> UnixNet.createUnixConnection(f, path));
+    }
+
+    /** asyncio's {@code start_unix_server(cb, path)}: a stream server on a Unix-domain socket. */
+    public static Server startUnixServer(ClientConnected clientConnected, java.nio.file.Path path) throws IOException {
+        return startUnixServer(clientConnected, path, DEFAULT_LIMIT);
+    }
+
+    /** {@link #startUnixServer(ClientConnected, java.nio.file.Path)} with a reader limit. */
+    public static Server startUnixServer(ClientConnected clientConnected, java.nio.file.Path path, int limit)
+            throws IOException {
+        return UnixNet.createUnixServer(serverProtocols(clientConnected, limit), path);
+    }
+
     // ---- the pieces every transport kind shares (TCP here; Unix-domain sockets, pipes) ----
 
     /** Makes the connection with a protocol from the factory it is given (asyncio's create_*_connection). */
