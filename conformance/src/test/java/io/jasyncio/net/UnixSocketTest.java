@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -197,7 +196,6 @@ class UnixSocketTest {
         }
     }
 
-    @Disabled("needs a close hook on Server (the lead's): the patch in the udpunix report adds it and enables this test")
     @Test
     void closingTheServerRemovesItsSocketFileButNotAReplacement() throws Exception {
         Path path = dir.resolve("clean.sock");

@@ -29,6 +29,8 @@ public final class Server implements AutoCloseable {
     private final List<Future<Void>> closeWaiters = new ArrayList<>();
     private boolean serving;
     private boolean closed;
+    /** Run once by close(), after the listening channels are closed (asyncio's loop._stop_serving override). */
+    private final List<Runnable> closeHooks = new ArrayList<>();
     private Future<Void> servingForever;
 
     Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<? extends BaseProtocol> protocolFactory, int backlog) {
@@ -104,6 +106,15 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code hook} when the server closes, once its listening channels are closed: how
+     * {@code UnixNet} removes the socket file (asyncio 3.13's {@code cleanup_socket}). What it
+     * throws goes to the loop's exception handler.
+     */
+    void addCloseHook(Runnable hook) {
+        closeHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+    }
+
     void attach(SocketTransport t) {
         clients.add(t);
     }
@@ -127,6 +138,15 @@ public final class Server implements AutoCloseable {
             loop.unregister(ch);
             closeQuietly(ch);
         }
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                loop.callExceptionHandler(ExceptionContext.builder("Error while closing server " + this)
+                        .exception(e).build());
+            }
+        }
+        closeHooks.clear();
         if (servingForever != null && !servingForever.done()) {
             servingForever.cancel();
         }

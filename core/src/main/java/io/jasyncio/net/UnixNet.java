@@ -100,9 +100,8 @@ public final class UnixNet {
      * The server is serving when this returns, unless {@code startServing} is false.
      *
      * @param cleanupSocket remove the socket file when the server closes, if it is still the one
-     *     this server created (asyncio 3.13's {@code cleanup_socket}). Not honoured yet: it needs a
-     *     close hook on {@link Server}; until then the file stays, and the next server on the path
-     *     removes it as stale
+     *     this server created (asyncio 3.13's {@code cleanup_socket}): same inode as right after
+     *     the bind; a file someone else put there since is left alone
      * @throws BindException naming the path when it is in use (by a live server, or a file that is
      *     not a socket)
      * @throws IllegalArgumentException when {@code backlog <= 0}
@@ -162,11 +161,35 @@ public final class UnixNet {
             throw e;
         }
         Server server = new Server(loop, List.of(ch), protocolFactory, backlog);
+        if (cleanupSocket) {
+            Path path = ((UnixDomainSocketAddress) ch.getLocalAddress()).getPath();
+            try {
+                Object inode = Files.getAttribute(path, "unix:ino");
+                server.addCloseHook(() -> removeOwnSocket(path, inode));
+            } catch (NoSuchFileException e) {
+                // already gone: nothing to clean up (asyncio: the same)
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.log(System.Logger.Level.ERROR, "Unable to record UNIX socket " + path + " for cleanup: " + e);
+            }
+        }
         if (startServing) {
             server.startServing();
             Asyncio.sleep(0); // asyncio: "let the server start accepting before returning"
         }
         return server;
+    }
+
+    /** asyncio's cleanup: remove {@code path} if it is still the socket file the server created. */
+    private static void removeOwnSocket(Path path, Object inode) {
+        try {
+            if (inode.equals(Files.getAttribute(path, "unix:ino"))) {
+                Files.delete(path);
+            }
+        } catch (NoSuchFileException e) {
+            // removed by someone else
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Unable to clean up listening UNIX socket " + path + ": " + e);
+        }
     }
 
     /** asyncio: if {@code path} is a socket, remove it; a missing file is fine; other errors are logged. */
