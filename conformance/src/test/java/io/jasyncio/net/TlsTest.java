@@ -752,11 +752,12 @@ class TlsTest {
     }
 
     @Test
-    void closeSendsCloseNotifyToAJdkPeer() throws Exception {
+    void closeIsAnOrderlyEndOfStreamForAJdkPeer() throws Exception {
+        // (The JDK's SSLSocket returns -1 for a TCP EOF without close_notify too, unless
+        // com.sun.net.ssl.requireCloseNotify is set: TlsCPythonTest proves close_notify is sent.)
         SSLServerSocket listener = (SSLServerSocket) serverOptions().sslContext().getServerSocketFactory()
                 .createServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
         Task<String> peer = blockingServer(listener, (tls, plain) -> {
-            // read() returns -1 only on close_notify; a TCP close without it throws "SSL peer shut down incorrectly".
             String got = readAll(tls.getInputStream());
             return got + " then close_notify";
         });

@@ -33,7 +33,9 @@ public final class SslCertVerificationError extends SSLHandshakeException {
         OTHER
     }
 
+    /** Why verification failed. */
     private final Reason reason;
+    /** The short explanation, without the JDK's detail. */
     private final String verifyMessage;
 
     /** A verification failure for {@code reason}, described by {@code verifyMessage}, caused by {@code cause}. */

@@ -56,7 +56,10 @@ final class SslProtocol implements BufferedProtocol {
      * ByteBuffers:
      *
      * - netIn is the incoming BIO: encrypted bytes the socket transport read into it (getBuffer /
-     *   bufferUpdated, no copy) and the engine has not consumed yet, held in [0, position). It
+     *   bufferUpdated, no copy) and the engine has not consumed yet, held in [netInStart,
+     *   position). Unwrapping advances netInStart; the bytes are moved to the front only when the
+     *   socket transport needs room (so a batch of records costs no copy, nor does a partial
+     *   record waiting for the rest, however small the pieces it arrives in). It
      *   grows only while the application has paused reading; above the read high-water mark the
      *   socket transport is paused (CPython's _control_ssl_reading).
      * - writeBacklog holds application data that cannot be encrypted yet: during the handshake,
@@ -124,8 +127,10 @@ final class SslProtocol implements BufferedProtocol {
     private TimerHandle shutdownTimeoutHandle;
     private double handshakeStartTime = Double.NaN;
 
-    /** Encrypted bytes received and not yet unwrapped, in [0, position); write mode. */
+    /** Encrypted bytes received and not yet unwrapped, in [netInStart, position); write mode between operations. */
     private ByteBuffer netIn;
+    /** Where the bytes not yet unwrapped start in netIn. */
+    private int netInStart;
     /** Plaintext the engine produced during the handshake, delivered by the next doRead; read mode or null. */
     private ByteBuffer earlyPlain;
     /** Application data not yet encrypted, each buffer owned here (read mode). */
@@ -249,6 +254,11 @@ final class SslProtocol implements BufferedProtocol {
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
         int room = engine.getSession().getPacketBufferSize();
+        if (netIn.remaining() < room && netInStart > 0) {
+            netIn.limit(netIn.position()).position(netInStart);
+            netIn.compact();
+            netInStart = 0;
+        }
         if (netIn.remaining() < room) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.position() + room));
             netIn.flip();
@@ -265,7 +275,10 @@ final class SslProtocol implements BufferedProtocol {
             case WRAPPED -> doRead();
             case FLUSHING -> doFlush();
             case SHUTDOWN -> doShutdown();
-            case UNWRAPPED -> netIn.clear(); // after the connection was lost: nobody reads these
+            case UNWRAPPED -> { // after the connection was lost: nobody reads these
+                netIn.clear();
+                netInStart = 0;
+            }
         }
     }
 
@@ -411,12 +424,11 @@ final class SslProtocol implements BufferedProtocol {
     private SSLEngineResult unwrapHandshake() throws SSLException {
         ByteBuffer plain = Scratch.acquire();
         try {
-            netIn.flip();
             SSLEngineResult r;
             try {
-                r = engine.unwrap(netIn, plain);
+                r = engine.unwrap(pending(), plain);
             } finally {
-                netIn.compact();
+                refill();
             }
             if (plain.position() > 0) {
                 keepEarlyPlaintext(plain.flip());
@@ -425,6 +437,27 @@ final class SslProtocol implements BufferedProtocol {
         } finally {
             Scratch.release(plain);
         }
+    }
+
+    /** netIn in read mode over the bytes not yet unwrapped; {@link #refill()} undoes it. */
+    private ByteBuffer pending() {
+        return netIn.limit(netIn.position()).position(netInStart);
+    }
+
+    /** Back to write mode after an unwrap, remembering how far it consumed. */
+    private void refill() {
+        int end = netIn.limit();
+        netInStart = netIn.position();
+        if (netInStart == end) {
+            netIn.clear(); // all consumed: start over at the front, for free
+            netInStart = 0;
+        } else {
+            netIn.limit(netIn.capacity()).position(end);
+        }
+    }
+
+    private boolean hasPending() {
+        return netIn.position() > netInStart;
     }
 
     private void keepEarlyPlaintext(ByteBuffer plain) {
@@ -599,13 +632,12 @@ final class SslProtocol implements BufferedProtocol {
     private void discardInbound(ByteBuffer out) throws SSLException {
         ByteBuffer plain = Scratch.acquire();
         try {
-            while (!engine.isInboundDone() && netIn.position() > 0) {
-                netIn.flip();
+            while (!engine.isInboundDone() && hasPending()) {
                 SSLEngineResult r;
                 try {
-                    r = engine.unwrap(netIn, plain);
+                    r = engine.unwrap(pending(), plain);
                 } finally {
-                    netIn.compact();
+                    refill();
                 }
                 plain.clear();
                 if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
@@ -843,13 +875,12 @@ final class SslProtocol implements BufferedProtocol {
                 deliver(early);
             }
             int appSize = engine.getSession().getApplicationBufferSize();
-            while (netIn.position() > 0 && !appReadingPaused && (state == State.WRAPPED || state == State.FLUSHING)) {
-                netIn.flip();
+            while (hasPending() && !appReadingPaused && (state == State.WRAPPED || state == State.FLUSHING)) {
                 SSLEngineResult r;
                 try {
-                    r = engine.unwrap(netIn, plain);
+                    r = engine.unwrap(pending(), plain);
                 } finally {
-                    netIn.compact();
+                    refill();
                 }
                 HandshakeStatus hs = r.getHandshakeStatus();
                 if (hs == HandshakeStatus.NEED_TASK) {
@@ -1047,7 +1078,7 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     int getReadBufferSize() {
-        return netIn.position();
+        return netIn.position() - netInStart;
     }
 
     /** asyncio's add_flowcontrol_defaults; a negative value means "default". */
