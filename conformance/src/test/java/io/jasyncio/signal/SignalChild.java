@@ -10,8 +10,20 @@ import io.jasyncio.Event;
 public final class SignalChild {
     private SignalChild() {}
 
-    /** Runs the scenario; the JVM ends with 143, as the JVM's own SIGTERM handler exits. */
+    /**
+     * Runs the scenario; the JVM ends with 143, as the JVM's own SIGTERM handler exits. With the
+     * argument {@code ignored-hup} (started with SIGHUP ignored) it only reports the refusal.
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("ignored-hup")) {
+            try {
+                Asyncio.run(() -> Signals.addSignalHandler("SIGHUP", () -> {}));
+                System.out.println("HUP accepted");
+            } catch (IllegalStateException e) {
+                System.out.println(e.getMessage());
+            }
+            return;
+        }
         // The JVM keeps SIGUSR2 for itself: refused, and left as it was.
         try {
             Asyncio.run(() -> Signals.addSignalHandler("USR2", () -> {}));

@@ -17,9 +17,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SignalProcessTest {
 
-    /** This JVM's java, class path and engine, running {@code main}. */
+    /**
+     * This JVM's java, class path and engine, running {@code main}, with SIGINT, SIGTERM and SIGHUP
+     * at their default dispositions whatever this process inherited (a background job ignores
+     * SIGINT, nohup SIGHUP): coreutils' {@code env --default-signal}, which then execs java.
+     */
     static Process startJvm(Class<?> main, Path stderr, String... jvmOptions) throws Exception {
+        return startJvm(main, stderr, "--default-signal=INT,TERM,HUP", List.of(jvmOptions), List.of());
+    }
+
+    static Process startJvm(Class<?> main, Path stderr, String envSignals, List<String> jvmOptions, List<String> args)
+            throws Exception {
         List<String> command = new ArrayList<>();
+        command.add("env");
+        command.add(envSignals);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-exports");
         command.add("java.base/jdk.internal.vm=ALL-UNNAMED");
@@ -27,10 +38,11 @@ class SignalProcessTest {
         if (engine != null) {
             command.add("-Djasyncio.engine=" + engine);
         }
-        command.addAll(List.of(jvmOptions));
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
+        command.addAll(args);
         return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     }
 
@@ -38,6 +50,31 @@ class SignalProcessTest {
     static void kill(String signal, Process child) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
+    }
+
+    @Test
+    void aSignalThisProcessStartedIgnoringIsRefusedWithTheReason() throws Exception {
+        Path stderr = Files.createTempFile("signal-child", ".err");
+        Process child = startJvm(SignalChild.class, stderr, "--ignore-signal=HUP", List.of(), List.of("ignored-hup"));
+        try {
+            var out = new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
+            assertThat(out.readLine()).as(() -> readQuietly(stderr))
+                    .isEqualTo("sig SIGHUP cannot be caught: this process started with it ignored (nohup, or a background"
+                            + " job), and the JVM then never delivers it");
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).isZero();
+        } finally {
+            child.destroyForcibly();
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     @Test

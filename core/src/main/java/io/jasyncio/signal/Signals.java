@@ -27,7 +27,9 @@ import sun.misc.SignalHandler;
  * <p>Signals are named as the JDK names them, with or without the {@code SIG} prefix:
  * {@code "SIGINT"} or {@code "INT"}, {@code "TERM"}, {@code "HUP"}, {@code "USR1"} ... Signals the
  * JVM keeps for itself ({@code QUIT}, {@code USR2}, {@code SEGV} ...) and those nobody can catch
- * ({@code KILL}, {@code STOP}) are refused.
+ * ({@code KILL}, {@code STOP}) are refused, and so are {@code INT}, {@code TERM} and {@code HUP} in a
+ * process that started with them ignored ({@code nohup}, a background job): the JVM never delivers
+ * them then.
  *
  * <p>A handler replaces the JVM's own for that signal: for {@code INT}, {@code TERM} and {@code HUP}
  * that is the one that runs the shutdown hooks and exits, as asyncio's replaces Python's default
@@ -66,6 +68,8 @@ public final class Signals {
      */
 
     private static final System.Logger LOG = System.getLogger("jasyncio");
+    /** The signals HotSpot will not catch when the process inherited them ignored. */
+    private static final java.util.Set<String> JVM_SHUTDOWN_SIGNALS = java.util.Set.of("INT", "TERM", "HUP");
 
     /** Installed handlers by signal number. */
     private static final Map<Integer, Installed> INSTALLED = new HashMap<>();
@@ -243,6 +247,16 @@ public final class Signals {
                     wakeup.close();
                 }
                 throw new IllegalStateException("sig " + sig + " cannot be caught: " + e.getMessage(), e);
+            }
+            if (previous == SignalHandler.SIG_IGN && JVM_SHUTDOWN_SIGNALS.contains(sig.getName())) {
+                // HotSpot leaves INT, TERM and HUP alone when the process started with them ignored
+                // (nohup, a background job): the handler is recorded but never called.
+                Signal.handle(sig, previous);
+                if (newWakeup) {
+                    wakeup.close();
+                }
+                throw new IllegalStateException("sig " + sig + " cannot be caught: this process started with it ignored"
+                        + " (nohup, or a background job), and the JVM then never delivers it");
             }
             if (isNative(previous)) {
                 Signal.handle(sig, previous);
