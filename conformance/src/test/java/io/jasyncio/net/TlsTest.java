@@ -548,6 +548,26 @@ class TlsTest {
     }
 
     @Test
+    void aPlainTextClientOnATlsPortIsDroppedQuietly() throws Exception {
+        List<String> log = new ArrayList<>();
+        try (Server server = Tls.createServer(() -> new Peer("server", log, true), "127.0.0.1", 0, serverOptions())) {
+            SocketChannel plain = SocketChannel.open();
+            plain.configureBlocking(false);
+            Sockets.sockConnect(plain, new InetSocketAddress("127.0.0.1", port(server)));
+            Sockets.sockSendall(plain, ByteBuffer.wrap(bytes("GET / HTTP/1.0\r\n\r\n")));
+            ByteBuffer sink = ByteBuffer.allocate(4096);
+            int n;
+            while ((n = Sockets.sockRecvInto(plain, sink.clear())) > 0) {
+                assertThat(n).isPositive(); // at most the TLS alert, then end of stream
+            }
+            plain.close();
+            server.close();
+            server.waitClosed();
+        }
+        assertThat(log).isEmpty(); // the application never saw it, and nothing was reported
+    }
+
+    @Test
     void cancellingTheConnectDuringTheHandshakeClosesItQuietly() throws Exception {
         // test_ssl_handshake_timeout: wait_for around create_connection.
         ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
