@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * c.writer().waitClosed();
  * }</pre>
  *
+ * <p>With {@link TlsClientOptions} or {@link TlsServerOptions} the streams run over TLS
+ * ({@link Tls}); {@link StreamWriter#startTls} upgrades a plain connection.
+ *
  * <p>{@code limit} is the {@link StreamReader}'s: the longest line {@code readline} returns, and half
  * the most it buffers before pausing the transport.
  */
@@ -55,6 +58,30 @@ public final class Streams {
      */
     public static StreamConnection openConnection(String host, int port, int limit) throws IOException {
         return open(limit, protocol -> Net.createConnection(protocol, host, port));
+    }
+
+    /**
+     * Connects to {@code host:port} over TLS (as {@link Tls#createConnection}) and returns the reader
+     * and writer of the connection once the handshake is done: asyncio's
+     * {@code open_connection(host, port, ssl=..., server_hostname=...)}. The server is verified
+     * unless {@code tls} says otherwise; {@code writer().transport()} is the {@link TlsTransport}.
+     *
+     * @throws SslCertVerificationError when the server's certificate is not trusted or not the host's
+     * @throws java.net.SocketTimeoutException when the handshake takes longer than its timeout
+     */
+    public static StreamConnection openConnection(String host, int port, TlsClientOptions tls) throws IOException {
+        return openConnection(host, port, tls, DEFAULT_LIMIT);
+    }
+
+    /**
+     * {@link #openConnection(String, int, TlsClientOptions)} with the reader's {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit <= 0}
+     */
+    public static StreamConnection openConnection(String host, int port, TlsClientOptions tls, int limit)
+            throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        return open(limit, protocol -> Tls.createConnection(protocol, host, port, tls));
     }
 
     /**
@@ -107,6 +134,27 @@ public final class Streams {
     public static Server startUnixServer(ClientConnected clientConnected, java.nio.file.Path path, int limit)
             throws IOException {
         return UnixNet.createUnixServer(serverProtocols(clientConnected, limit), path);
+    }
+
+    /**
+     * Listens on {@code host:port} and serves TLS (as {@link Tls#createServer}): asyncio's
+     * {@code start_server(..., ssl=context)}. {@code clientConnected} runs after a connection's
+     * handshake succeeded; a failed handshake closes that connection without calling it.
+     */
+    public static Server startServer(ClientConnected clientConnected, String host, int port, TlsServerOptions tls)
+            throws IOException {
+        return startServer(clientConnected, host, port, tls, DEFAULT_LIMIT);
+    }
+
+    /**
+     * {@link #startServer(ClientConnected, String, int, TlsServerOptions)} with the readers' {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit <= 0}
+     */
+    public static Server startServer(ClientConnected clientConnected, String host, int port, TlsServerOptions tls,
+            int limit) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        return Tls.createServer(serverProtocols(clientConnected, limit), host, port, tls);
     }
 
     // ---- the pieces every transport kind shares (TCP here; Unix-domain sockets, pipes) ----
