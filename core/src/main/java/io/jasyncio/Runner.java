@@ -15,6 +15,10 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
+ * <p>Ctrl-C: when {@code run} is called on the main thread and SIGINT has the JVM's default handler,
+ * the first SIGINT cancels the main task and {@code run} throws {@link KeyboardInterrupt} if that
+ * ended it; a second one exits the JVM as before (asyncio's runner; ADR 0012).
+ *
  * <p>The loop is created on the first {@link #run}. {@link #close()} cancels the tasks still alive
  * and waits for their cleanup, reports their errors, closes async generators, shuts down the
  * default executor and closes the loop. Not thread-safe; a runner is used from one thread.
@@ -26,6 +30,8 @@ public final class Runner implements AutoCloseable {
     /** The context every run() uses unless given one: a copy taken when the loop was created (asyncio's Runner._context). */
     private Context context;
     private boolean closed;
+    /** The SIGINT handler of the run in progress, or null (none running, or asyncio would install none). */
+    private SigintHandler sigint;
 
     /** A runner with a new default loop; debug mode as the environment says. */
     public Runner() {
@@ -55,6 +61,7 @@ public final class Runner implements AutoCloseable {
      * its exception).
      *
      * @throws IllegalStateException when called from a running loop, or after {@link #close()}
+     * @throws KeyboardInterrupt when a SIGINT (Ctrl-C) cancelled the main task and that ended it
      */
     public <T> T run(Coroutine<T> coroutine) {
         return run(coroutine, null);
@@ -73,16 +80,31 @@ public final class Runner implements AutoCloseable {
         lazyInit();
         Task<T> task = loop.createTask(coroutine, null, context != null ? context : this.context);
         loop.mainTask = task;
+        sigint = SigintHandler.install(loop, task);
         try {
             return loop.runUntilComplete(task);
+        } catch (CancelledError e) {
+            if (sigint != null && sigint.cancelledMain() && task.uncancel() == 0) {
+                throw new KeyboardInterrupt(e);
+            }
+            throw e;
         } finally {
             loop.mainTask = null;
+            if (sigint != null) {
+                sigint.uninstall();
+                sigint = null;
+            }
         }
     }
 
     /** Like {@link #run(Coroutine)} for a coroutine without a result. */
     public void run(VoidCoroutine coroutine) {
         run(Coroutine.of(coroutine), null);
+    }
+
+    /** The SIGINT handler of the run in progress, or null: for tests, which simulate a Ctrl-C with it. */
+    SigintHandler sigintHandler() {
+        return sigint;
     }
 
     private void lazyInit() {
