@@ -42,7 +42,6 @@ final class DatagramSocketTransport implements DatagramTransport {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_DATAGRAM));
     /** What asyncio counts per buffered datagram beside its bytes (gh-135444's accounting). */
     static final int HEADER_SIZE = 8;
-    private static final int DEFAULT_HIGH = 64 * 1024;
     /** asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
     private static final int CONNLOST_WARN_THRESHOLD = 5;
     private static final System.Logger LOG = System.getLogger("jasyncio");
@@ -79,10 +78,8 @@ final class DatagramSocketTransport implements DatagramTransport {
     private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
     /** The buffered bytes plus HEADER_SIZE per datagram. */
     private int bufferSize;
-    private int high = DEFAULT_HIGH;
-    private int low = DEFAULT_HIGH / 4;
+    private final WriteFlowControl flow = new WriteFlowControl();
     /** Whether pauseWriting() was called and resumeWriting() not yet. */
-    private boolean protocolPaused;
     /** Whether pauseReading() holds reading off. */
     private boolean readingPaused;
     /** Set by close(): no more reading; the buffer still drains. */
@@ -264,47 +261,26 @@ final class DatagramSocketTransport implements DatagramTransport {
 
     @Override
     public int getWriteBufferLimitLow() {
-        return low;
+        return flow.low();
     }
 
     @Override
     public int getWriteBufferLimitHigh() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        int h = high < 0 ? (low < 0 ? DEFAULT_HIGH : 4 * low) : high;
-        int l = low < 0 ? h / 4 : low;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        this.high = h;
-        this.low = l;
+        flow.setLimits(high, low);
         maybePauseProtocol();
     }
 
     private void maybePauseProtocol() {
-        if (bufferSize <= high || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (RuntimeException | Error e) {
-            report("protocol.pauseWriting() failed", e);
-        }
+        flow.maybePause(bufferSize, protocol, this::report);
     }
 
     private void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException | Error e) {
-                report("protocol.resumeWriting() failed", e);
-            }
-        }
+        flow.maybeResume(bufferSize, protocol, this::report);
     }
 
     // ---- closing ----

@@ -22,7 +22,6 @@ final class SocketTransport implements Transport {
     static final int READ_SIZE = 256 * 1024;
     private static final ThreadLocal<ByteBuffer> READ_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_SIZE));
-    private static final int DEFAULT_HIGH = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("jasyncio");
 
     private final EventLoop loop;
@@ -31,9 +30,7 @@ final class SocketTransport implements Transport {
     private BaseProtocol protocol;
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private int buffered;
-    private int high = DEFAULT_HIGH;
-    private int low = DEFAULT_HIGH / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flow = new WriteFlowControl();
     private boolean reading;
     private boolean closing;
     private boolean eof;
@@ -281,47 +278,26 @@ final class SocketTransport implements Transport {
 
     @Override
     public int getWriteBufferLimitLow() {
-        return low;
+        return flow.low();
     }
 
     @Override
     public int getWriteBufferLimitHigh() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        int h = high < 0 ? (low < 0 ? DEFAULT_HIGH : 4 * low) : high;
-        int l = low < 0 ? h / 4 : low;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        this.high = h;
-        this.low = l;
+        flow.setLimits(high, low);
         maybePauseProtocol();
     }
 
     private void maybePauseProtocol() {
-        if (buffered <= high || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (RuntimeException | Error e) {
-            report("protocol.pauseWriting() failed", e);
-        }
+        flow.maybePause(buffered, protocol, this::report);
     }
 
     private void maybeResumeProtocol() {
-        if (protocolPaused && buffered <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException | Error e) {
-                report("protocol.resumeWriting() failed", e);
-            }
-        }
+        flow.maybeResume(buffered, protocol, this::report);
     }
 
     // ---- closing ----
