@@ -97,21 +97,7 @@ class Stat:
 
 
 def jmh_entries(path):
-    data = load_json(path) or []
-    out = {}
-    for b in data:
-        name = b["benchmark"].rsplit(".", 2)
-        key = name[-2] + "." + name[-1]
-        engine = (b.get("params") or {}).get("engine")
-        pm = b["primaryMetric"]
-        entry = {"primary": Stat(flat(pm["rawData"]), pm.get("scoreError")), "unit": pm["scoreUnit"],
-                 "score": pm["score"], "secondary": {}, "json": b}
-        for k, v in (b.get("secondaryMetrics") or {}).items():
-            raw = flat(v.get("rawData") or [])
-            if raw:
-                entry["secondary"][k] = Stat(raw)
-        out[(key, engine)] = entry
-    return out
+    return jmh_entries_from(load_json(path) or [])
 
 
 def gc_info(e, per_invocation=1):
@@ -604,6 +590,9 @@ def main():
     # ---- 7. generators ----
     sections.append(generators_section(raw, summary))
 
+    # ---- 8. cost of debug mode ----
+    sections.append(debug_section(raw))
+
     # ---- summary first ----
     add("## Summary (default engine: continuation)")
     add("")
@@ -770,6 +759,120 @@ def generators_section(raw, summary):
                     f"bare {num(bare_ns, 1)} ns/switch" if bare_ns else "-",
                     "-" if r_c is None else f"{r_c:.2f}x", verdict(ok_c)))
     return S
+
+
+# Issue 6's debug dimension: (workload, JMH class.method, title, unit, per-op label, ns or µs per op)
+DEBUG_WORKLOADS = [
+    ("steps", "TaskStepsBench.steps", "task steps (`sleep(0)`, 10 tasks)", "steps/s", "step"),
+    ("spawn", "SpawnGatherBench.spawnAndGather", "spawn + gather, 100,000 tasks", "tasks/s", "task"),
+]
+DEBUG_MODES = [
+    ("off", "debug off"),
+    ("on", "debug on (`loop.setDebug(true)`)"),
+    ("jfr", "debug off, JFR recording of `io.jasyncio.TaskCreated` + `TaskDone`"),
+]
+
+
+def debug_section(raw):
+    """Section 8: each workload with debug off / on / off + JFR task events, in rounds of one fork per mode."""
+    S = ["## 8. Cost of debug mode (issue 6): task steps and spawn + gather, debug off / on", ""]
+    found = False
+    rows = []
+    for w, key, title, unit, per in DEBUG_WORKLOADS:
+        files = sorted(glob.glob(os.path.join(raw, f"jmh-{w}-debug-*.json")))
+        by_mode = {}
+        for path in files:
+            data = load_json(path) or []
+            for b in data:
+                if not b["benchmark"].endswith(key):
+                    continue
+                mode = (b.get("params") or {}).get("debug")
+                one = jmh_entries_from([b])
+                e = next(iter(one.values()))
+                by_mode.setdefault(mode, []).append(e)
+        if not by_mode:
+            continue
+        found = True
+        off = off_cpu = None
+        for mode, label in DEBUG_MODES:
+            es = by_mode.get(mode)
+            if not es:
+                continue
+            st = Stat([v for e in es for v in e["primary"].values])
+            round_medians = [e["primary"].median for e in es]
+            cpu = [c / o for e in es
+                   for c, o in zip(e["secondary"].get("loopCpuNanos", Stat([0])).values,
+                                   e["secondary"].get("loopOps", Stat([0])).values) if o]
+            cpu_st = Stat(cpu) if cpu else None
+            if mode == "off":
+                off_cpu = cpu_st
+            allocs = [a for a, _ in (gc_info(e) for e in es) if a is not None]
+            shares = [debug_gc_share(e) for e in es]
+            shares = [g for g in shares if g is not None]
+            if mode == "off":
+                off = st
+            ns = 1e9 / st.median
+            extra = "-" if off is None or mode == "off" else f"{ns - 1e9 / off.median:+,.0f} ns"
+            rel = "1.00x" if mode == "off" else ("-" if off is None else f"{st.median / off.median:.2f}x")
+            rows.append(f"| {title} | {label} | {num(st.median)} {unit} | {rng(st)} | "
+                        f"{', '.join(num(m) for m in round_medians)} | {num(ns) if ns >= 100 else f'{ns:.1f}'} ns | "
+                        f"{extra} | {rel} | "
+                        f"{'-' if cpu_st is None else f'{cpu_st.median:,.1f} ns ({cpu_st.min:,.1f} – {cpu_st.max:,.1f})'} | "
+                        f"{'-' if cpu_st is None or off_cpu is None or mode == 'off' else f'{cpu_st.median - off_cpu.median:+,.1f} ns'} | "
+                        f"{fmt_gc(statistics.median(allocs) if allocs else None, None)[0]} | "
+                        f"{fmt_gc(None, statistics.median(shares) if shares else None)[1]} |")
+    if not found:
+        S.append("Not run (`bench/run steps spawn` measures it).")
+        S.append("")
+        return S
+    S.append("The same JMH benchmarks as sections 1 and 2 (continuation engine), with the parameter `debug`: `off`")
+    S.append("(the default loop), `on` (`loop.setDebug(true)` for the trial: every ready entry timed for the")
+    S.append("slow-step report and watched by the watchdog thread, futures, handles and tasks record their")
+    S.append("creation site, loop methods check their thread), and `jfr` (debug off, but a JFR recording started")
+    S.append("in the fork has jasyncio's task lifecycle events enabled with their default settings, TaskCreated")
+    S.append("with its stack trace, written to disk). Run in rounds of one fork per mode, back to back, so that")
+    S.append("a change of load hits the three modes alike; each fork 3 warm-up + 5 measured iterations of 1 s.")
+    S.append("The figures pool the measured iterations of every round; \"per round\" gives each fork's median.")
+    S.append("")
+    S.append("The loop thread's CPU time per operation (JMH aux counters `loopCpuNanos` / `loopOps`, per iteration)")
+    S.append("leaves out the time the thread spent descheduled on the shared machine, and the GC threads' work:")
+    S.append("it moves much less with the load than the wall-clock throughput.")
+    S.append("")
+    S.append(f"| workload | mode | throughput (median) | min – max | per round | wall time per op | wall cost per op vs off | throughput vs off | loop CPU per op (median, min – max) | CPU cost per op vs off | allocated per op | GC pauses (share of time) |")
+    S.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    S.extend(rows)
+    S.append("")
+    return S
+
+
+def debug_gc_share(e):
+    """GC pause time / measured time of one fork. An iteration lasts at least one invocation, which in
+    debug mode can be several times JMH's 1 s: the time is sum(ops / (ops/s)) from the aux counters."""
+    sec = e["secondary"]
+    ops = sec.get("loopOps")
+    if ops is None or "gc.alloc.rate" not in sec:
+        return gc_info(e)[1]
+    total_s = sum(o / v for o, v in zip(ops.values, e["primary"].values) if v)
+    gct = sec.get("gc.time")
+    return (sum(gct.values) if gct else 0.0) / (total_s * 1000.0) if total_s else None
+
+
+def jmh_entries_from(data):
+    """jmh_entries for JMH JSON already loaded."""
+    out = {}
+    for b in data:
+        name = b["benchmark"].rsplit(".", 2)
+        key = name[-2] + "." + name[-1]
+        engine = (b.get("params") or {}).get("engine")
+        pm = b["primaryMetric"]
+        entry = {"primary": Stat(flat(pm["rawData"]), pm.get("scoreError")), "unit": pm["scoreUnit"],
+                 "score": pm["score"], "secondary": {}, "json": b}
+        for k, v in (b.get("secondaryMetrics") or {}).items():
+            r = flat(v.get("rawData") or [])
+            if r:
+                entry["secondary"][k] = Stat(r)
+        out[(key, engine)] = entry
+    return out
 
 
 def parse_histogram(path, per_task=1_000_000):

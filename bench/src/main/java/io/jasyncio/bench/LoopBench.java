@@ -22,12 +22,19 @@ public abstract class LoopBench {
     /** The trial's loop. */
     protected EventLoop loop;
 
-    /** Selects the engine and opens the loop (JMH runs a superclass's setup first). */
+    /** Selects the engine and opens the loop, then lets a subclass configure it ({@link #loopOpened()}). */
     @Setup(Level.Trial)
-    public void openLoop() {
+    public void openLoop() throws Exception {
         EngineChoice.use(engine);
         loop = new EventLoop();
+        loopOpened();
     }
+
+    /**
+     * Called at the end of the trial's setup, once the loop exists (a subclass's own
+     * {@code @Setup} method could run before {@link #openLoop()}: JMH does not order them by class).
+     */
+    protected void loopOpened() throws Exception {}
 
     /** Closes the loop. */
     @TearDown(Level.Trial)

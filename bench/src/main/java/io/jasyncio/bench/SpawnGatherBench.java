@@ -20,6 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * them. One invocation is one such round on a loop kept for the trial; the score is tasks per
  * second (creation, first and only step, completion, gather's bookkeeping and its result list).
  *
+ * <p>The {@code debug} parameter ({@link DebugLoopBench}) measures the same with debug mode on, and
+ * with a JFR recording of the task lifecycle events (issue 6's cost of debugging). The aux counters
+ * of {@link LoopCpu} give the loop thread's CPU time per operation beside the wall-clock score.
+ *
  * <p>Python twin: {@code spawn} in bench/python/asyncio_bench.py.
  */
 @State(Scope.Thread)
@@ -28,20 +32,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
-public class SpawnGatherBench extends LoopBench {
+public class SpawnGatherBench extends DebugLoopBench {
 
     static final int TASKS = 100_000;
 
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public Object spawnAndGather() {
-        return loop.runUntilComplete(() -> {
+    public Object spawnAndGather(LoopCpu cpu) {
+        cpu.begin();
+        Object result = loop.runUntilComplete(() -> {
             Task<?>[] tasks = new Task<?>[TASKS];
             for (int i = 0; i < TASKS; i++) {
                 tasks[i] = Asyncio.createTask(SpawnGatherBench::trivial);
             }
             return Asyncio.gather(tasks);
         });
+        cpu.end(TASKS);
+        return result;
     }
 
     private static Integer trivial() {

@@ -19,6 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * loop round-robins between them. One invocation runs 10 x {@value #STEPS_PER_TASK} steps on a
  * loop kept for the whole trial; the score is steps per second.
  *
+ * <p>The {@code debug} parameter ({@link DebugLoopBench}) measures the same with debug mode on, and
+ * with a JFR recording of the task lifecycle events (issue 6's cost of debugging). The aux counters
+ * of {@link LoopCpu} give the loop thread's CPU time per operation beside the wall-clock score.
+ *
  * <p>Python twin: {@code steps} in bench/python/asyncio_bench.py.
  */
 @State(Scope.Thread)
@@ -27,21 +31,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
-public class TaskStepsBench extends LoopBench {
+public class TaskStepsBench extends DebugLoopBench {
 
     static final int TASKS = 10;
     static final int STEPS_PER_TASK = 10_000;
 
     @Benchmark
     @OperationsPerInvocation(TASKS * STEPS_PER_TASK)
-    public Object steps() {
-        return loop.runUntilComplete(() -> {
+    public Object steps(LoopCpu cpu) {
+        cpu.begin();
+        Object result = loop.runUntilComplete(() -> {
             Task<?>[] tasks = new Task<?>[TASKS];
             for (int i = 0; i < TASKS; i++) {
                 tasks[i] = Asyncio.createTask(TaskStepsBench::stepper);
             }
             return Asyncio.gather(tasks);
         });
+        cpu.end(TASKS * STEPS_PER_TASK);
+        return result;
     }
 
     private static void stepper() {
