@@ -74,12 +74,12 @@ public final class Lock implements AutoCloseable {
         release();
     }
 
-    /** Whether the lock is held. */
     /** The task holding the lock, or null (introspection). */
     Task<?> holder() {
         return locked ? holder : null;
     }
 
+    /** Whether the lock is held. */
     public boolean locked() {
         return locked;
     }
