@@ -45,7 +45,7 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
         String awaiting = "";
         if (f instanceof Task<?> t) {
             stack = t == loop.currentTask ? currentStack() : t.getStack();
-            Object w = t.waiterForIntrospection();
+            Object w = t.waitingOn();
             awaiting = w == null ? "" : TaskDump.label(w);
         }
         List<FutureCallGraph> by = new ArrayList<>();
@@ -59,7 +59,7 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
 
     /** Whether {@code t} awaits {@code f}: directly, through a composite future, or as its group's parent. */
     private static boolean awaits(Task<?> t, Future<?> f) {
-        Object w = t.waiterForIntrospection();
+        Object w = t.waitingOn();
         if (w == f) {
             return true;
         }

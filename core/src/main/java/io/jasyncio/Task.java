@@ -429,11 +429,6 @@ public class Task<T> extends Future<T> {
         return "task '" + getName() + "' (id " + number + ")";
     }
 
-    /** What the task is suspended on (a Future, a SleepTimer, or the yield marker); null if not suspended. */
-    Object waiterForIntrospection() {
-        return waiter;
-    }
-
     /** The task's name ({@code Task-N} unless one was given). */
     public String getName() {
         String n = name;

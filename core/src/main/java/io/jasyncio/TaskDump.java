@@ -76,7 +76,7 @@ public final class TaskDump {
         }
         List<TaskInfo> out = new ArrayList<>(live.size());
         for (Task<?> t : live) {
-            Object w = t.waiterForIntrospection();
+            Object w = t.waitingOn();
             String state = t == loop.currentTask ? "running" : w == null ? "ready" : "suspended";
             Task<?> parent = t.parentId == 0 ? null : byId.get(t.parentId);
             List<Long> waitsFor = new ArrayList<>();
