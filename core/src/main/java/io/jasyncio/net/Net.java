@@ -3,9 +3,13 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -191,28 +195,119 @@ public final class Net {
 
     /**
      * Resolves {@code host} off the loop thread (asyncio's {@code getaddrinfo} in the executor);
-     * IPv4 and IPv6 addresses interleaved as the resolver ordered them.
+     * IPv4 and IPv6 addresses interleaved as the resolver ordered them. Shorthand for
+     * {@link #getaddrinfo(String, int, ProtocolFamily) getaddrinfo(host, port, null)}.
      */
     public static List<InetSocketAddress> resolve(String host, int port) throws IOException {
+        return getaddrinfo(host, port, null);
+    }
+
+    /**
+     * asyncio's {@code loop.getaddrinfo(host, port)}: every address of {@code host}, in the
+     * resolver's order, each with {@code port}. Same as {@code getaddrinfo(host, port, null)}.
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
+        return getaddrinfo(host, port, null);
+    }
+
+    /**
+     * asyncio's {@code loop.getaddrinfo(host, port, family=...)}: the addresses of {@code host}
+     * with {@code port}, in the resolver's order, keeping only {@code family}
+     * ({@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6}; {@code null} is
+     * {@code AF_UNSPEC}: both).
+     *
+     * <p>A name is resolved on a worker thread ({@code Asyncio.toThread}), so the loop keeps
+     * running while the resolver blocks, and cancelling the caller stops waiting at once (the
+     * lookup itself finishes in the background, as in asyncio). An IP literal is parsed on the
+     * spot without a lookup (asyncio's {@code _ipaddr_info} shortcut). A name that does not
+     * resolve raises {@link UnknownHostException}; one with no address of the asked family raises
+     * it too, naming the family.
+     *
+     * @throws IllegalArgumentException for a port outside 0..65535 or a non-IP family
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port, ProtocolFamily family) throws IOException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         Objects.requireNonNull(host, "host");
+        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new IllegalArgumentException("getaddrinfo resolves IP families only (INET, INET6 or null for both), not " + family);
+        }
         InetAddress[] all;
-        if (isLiteral(host)) {
-            all = new InetAddress[] {InetAddress.getByName(host)};
+        if (isIpLiteral(host)) {
+            all = new InetAddress[] {InetAddress.getByName(host)}; // parsed, no lookup
         } else {
             // An UnknownHostException comes out as itself (toThread rethrows the worker's exception).
             all = Asyncio.toThread(() -> InetAddress.getAllByName(host));
         }
         List<InetSocketAddress> out = new ArrayList<>(all.length);
         for (InetAddress a : all) {
-            out.add(new InetSocketAddress(a, port));
+            if (family == null || family == familyOf(a)) {
+                out.add(new InetSocketAddress(a, port));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UnknownHostException(host + ": no " + family + " address (it has " + List.of(all) + ")");
         }
         return out;
     }
 
-    private static boolean isLiteral(String host) {
-        return host.equals("localhost") ? false : host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+    /**
+     * asyncio's {@code loop.getnameinfo(sockaddr)}: the host name of {@code address} by reverse
+     * lookup, off the loop thread, and its port as a decimal string. When the reverse lookup
+     * finds no name, the host is the numeric address, as {@code getnameinfo} without
+     * {@code NI_NAMEREQD}. Service names are not looked up (Java has no services database):
+     * the port is always numeric, as with {@code NI_NUMERICSERV}.
+     */
+    public static NameInfo getnameinfo(InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(address, "address");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("getnameinfo needs an IP address, not the unresolved " + address);
+        }
+        InetAddress ip = address.getAddress();
+        String host = Asyncio.toThread(ip::getCanonicalHostName);
+        return new NameInfo(host, Integer.toString(address.getPort()));
+    }
+
+    /**
+     * What {@link #getnameinfo} returns: asyncio's {@code (host, port)} pair.
+     *
+     * @param host the name found by reverse lookup, or the numeric address when none was
+     * @param service the port, as a decimal string
+     */
+    public record NameInfo(String host, String service) {}
+
+    private static ProtocolFamily familyOf(InetAddress a) {
+        return a instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    }
+
+    /** A dotted-quad IPv4 or an IPv6 literal (with an optional zone, or in brackets): no lookup needed. */
+    static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true; // only IPv6 literals contain ':' (a name never does)
+        }
+        int dots = 0;
+        int digits = 0;
+        int octet = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '.') {
+                if (digits == 0) {
+                    return false;
+                }
+                dots++;
+                digits = 0;
+                octet = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                digits++;
+                octet = octet * 10 + (c - '0');
+                if (octet > 255) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return dots == 3 && digits > 0;
     }
 }
