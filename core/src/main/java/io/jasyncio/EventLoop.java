@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -366,6 +367,7 @@ public class EventLoop implements AutoCloseable {
         }
         unwind(pending);
         unretrieved.reportAll();
+        releaseResources();
         closed = true;
         resources.closed = true;
         ready.clear();
@@ -380,6 +382,65 @@ public class EventLoop implements AutoCloseable {
             selector.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "error closing the loop's selector", e);
+        }
+    }
+
+    // ---- resources closed with the loop ----
+
+    /** Open loop resources, with where each was registered in debug mode (else null); loop thread. */
+    private Map<LoopResource, StackTraceElement[]> liveResources;
+
+    /**
+     * jasyncio extension: releases {@code resource} when this loop closes, unless it was
+     * {@linkplain #untrackResource untracked} first. A resource still open then (not
+     * {@linkplain LoopResource#isClosing() closing}) was leaked: in debug mode it is reported as
+     * asyncio's "unclosed transport" warning, with where it was registered. jasyncio's transports
+     * track themselves from creation until their socket is closed.
+     */
+    public void trackResource(LoopResource resource) {
+        Objects.requireNonNull(resource, "resource");
+        if (liveResources == null) {
+            liveResources = new IdentityHashMap<>();
+        }
+        liveResources.put(resource, debug ? Debug.creationSite() : null);
+    }
+
+    /** Forgets a resource given to {@link #trackResource}: its owner closed it. No-op if unknown. */
+    public void untrackResource(LoopResource resource) {
+        if (liveResources != null) {
+            liveResources.remove(resource);
+        }
+    }
+
+    /** The resources tracked now (for tests and introspection); a snapshot. */
+    public Set<LoopResource> trackedResources() {
+        return liveResources == null ? Set.of() : Set.copyOf(liveResources.keySet());
+    }
+
+    private void releaseResources() {
+        Map<LoopResource, StackTraceElement[]> live = liveResources;
+        if (live == null || live.isEmpty()) {
+            return;
+        }
+        liveResources = null;
+        for (Map.Entry<LoopResource, StackTraceElement[]> e : live.entrySet()) {
+            LoopResource r = e.getKey();
+            if (debug && !r.isClosing()) {
+                StringBuilder text = new StringBuilder("unclosed ").append(r)
+                        .append(" at loop close (close it when done; released now)");
+                if (e.getValue() != null) {
+                    text.append("\nCreated at:");
+                    for (StackTraceElement f : e.getValue()) {
+                        text.append("\n\tat ").append(f);
+                    }
+                }
+                LOG.log(Level.WARNING, text.toString());
+            }
+            try {
+                r.release();
+            } catch (Exception ex) {
+                LOG.log(Level.WARNING, "error releasing " + r + " at loop close", ex);
+            }
         }
     }
 

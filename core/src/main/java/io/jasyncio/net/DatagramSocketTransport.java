@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
+import io.jasyncio.LoopResource;
 import io.jasyncio.ExceptionContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * buffered; one the socket does not take is copied into the buffer, which is sent in order when the
  * socket is writable, the protocol being paused above the high-water mark.
  */
-final class DatagramSocketTransport implements DatagramTransport {
+final class DatagramSocketTransport implements DatagramTransport, LoopResource {
 
     /*
      * Overview.
@@ -104,6 +105,7 @@ final class DatagramSocketTransport implements DatagramTransport {
             peer = null;
         }
         this.peername = peer;
+        loop.trackResource(this);
         // As asyncio: connectionMade, then reading starts, each in its own callback.
         loop.callSoon(() -> {
             protocolConnected = true;
@@ -350,12 +352,19 @@ final class DatagramSocketTransport implements DatagramTransport {
             }
         } finally {
             loop.unregister(channel);
+            loop.untrackResource(this);
             try {
                 channel.close();
             } catch (IOException e) {
                 // nothing left to tell anyone
             }
         }
+    }
+
+    /** The loop is closing with this transport still open: close the socket, no callbacks. */
+    @Override
+    public void release() throws IOException {
+        channel.close();
     }
 
     // ---- the rest ----

@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
+import io.jasyncio.LoopResource;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ import java.util.ArrayDeque;
  * once when nothing is buffered; the rest is buffered (copied) and written when the socket is
  * writable, with the protocol paused above the high-water mark.
  */
-final class SocketTransport implements Transport {
+final class SocketTransport implements Transport, LoopResource {
     /** CPython's max_size: the most read per readiness. */
     static final int READ_SIZE = 256 * 1024;
     private static final ThreadLocal<ByteBuffer> READ_BUFFER =
@@ -48,6 +49,7 @@ final class SocketTransport implements Transport {
         if (server != null) {
             server.attach(this);
         }
+        loop.trackResource(this);
         try {
             if (channel.getRemoteAddress() instanceof java.net.InetSocketAddress) {
                 channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
@@ -373,6 +375,7 @@ final class SocketTransport implements Transport {
             }
         } finally {
             loop.unregister(channel);
+            loop.untrackResource(this);
             try {
                 channel.close();
             } catch (IOException e) {
@@ -382,6 +385,12 @@ final class SocketTransport implements Transport {
                 server.detach(this);
             }
         }
+    }
+
+    /** The loop is closing with this transport still open: close the socket, no callbacks. */
+    @Override
+    public void release() throws IOException {
+        channel.close();
     }
 
     // ---- the rest ----
