@@ -41,10 +41,10 @@ public final class SignalChild {
             System.out.println("ready");
             got.await();
             System.out.println("got SIGTERM");
-            // The handler stays: the loop closes with it.
+            // The handler is left in place: closing the loop removes it, as asyncio's close().
         });
         System.out.println("loop closed");
-        // The next SIGTERM finds its loop closed: the JVM's own handler gets it and exits with 143.
+        // The JVM's own handler is back: the next SIGTERM exits with 143.
         sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
         Thread.currentThread().join(); // until the exit
     }

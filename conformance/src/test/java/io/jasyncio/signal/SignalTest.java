@@ -124,6 +124,18 @@ class SignalTest {
         assertThat(String.valueOf(currentUsr1Handler())).isEqualTo(before);
     }
 
+    @Test
+    void closingTheLoopRemovesItsHandlersAsAsyncioDoes() {
+        String before = String.valueOf(currentUsr1Handler());
+        EventLoop other = new EventLoop();
+        Signals.addSignalHandler(other, "USR1", () -> {});
+        assertThat(Signals.hasSignalHandler(other, "USR1")).isTrue();
+        other.close();
+        assertThat(Signals.hasSignalHandler(other, "USR1")).isFalse();
+        assertThat(String.valueOf(currentUsr1Handler())).isEqualTo(before);
+        assertThat(other.trackedResources()).isEmpty();
+    }
+
     /** What handles SIGUSR1 now (a no-op Java handler takes it for the instant it takes to look). */
     private static SignalHandler currentUsr1Handler() {
         SignalHandler now = Signal.handle(USR1, sig -> {});

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import sun.misc.Signal;
@@ -43,9 +44,9 @@ import sun.misc.SignalHandler;
  * wakeup pipe: a task waiting only for a signal is not reported as a stalled loop, and a virtual
  * clock does not jump at once.
  *
- * <p>When the loop closes without removing its handler (asyncio removes them in {@code close()};
- * the loop has no close hook to do it here), the next such signal puts the previous handler back
- * and passes the signal to it: for {@code TERM}, the JVM exits as it would have without jasyncio.
+ * <p>When the loop closes, its handlers are removed and the previous ones put back, as asyncio's
+ * {@code close()} does (the loop's wakeup pipe is a {@link io.jasyncio.LoopResource}): after that,
+ * a {@code TERM} ends the JVM as it would have without jasyncio.
  */
 public final class Signals {
     private Signals() {}
@@ -80,7 +81,7 @@ public final class Signals {
     private record Target(Runnable callback, Context context) {}
 
     /** A loop's wakeup pipe: the signal thread writes signal numbers, the loop reads them. */
-    private static final class Wakeup {
+    private static final class Wakeup implements io.jasyncio.LoopResource {
         final EventLoop loop;
         final Pipe pipe;
         /** How many signals this loop handles. */
@@ -96,6 +97,25 @@ public final class Signals {
                 throw new IllegalStateException("cannot make the loop's signal wakeup pipe: " + e.getMessage(), e);
             }
             loop.addReader(pipe.source(), this::drain);
+            loop.trackResource(this);
+        }
+
+        /** Not a leak when the loop closes with handlers: asyncio removes them there, and so do we. */
+        @Override
+        public boolean isClosing() {
+            return true;
+        }
+
+        /** The loop is closing: remove its handlers, which closes this pipe with the last one. */
+        @Override
+        public void release() {
+            synchronized (Signals.class) {
+                for (Installed h : List.copyOf(INSTALLED.values())) {
+                    if (h.loop == loop) {
+                        uninstall(h);
+                    }
+                }
+            }
         }
 
         /** Signal thread: one byte per signal; a full pipe (thousands unread) drops it, with a warning. */
@@ -133,6 +153,7 @@ public final class Signals {
         }
 
         void close() {
+            loop.untrackResource(this);
             if (!loop.isClosed()) {
                 loop.unregister(pipe.source());
             }
