@@ -126,6 +126,20 @@ class UnclosedTransportTest {
     }
 
     @Test
+    void anUnclosedServerIsReportedAndStopsListening() {
+        EventLoop loop = new EventLoop();
+        loop.setDebug(true);
+        Server server = loop.runUntilComplete(() -> Net.createServer(Sink::new, "127.0.0.1", 0));
+        java.nio.channels.ServerSocketChannel listening = server.sockets().getFirst();
+        loop.close();
+
+        assertThat(warnings).singleElement().asString().startsWith("unclosed <Server sockets=[/127.0.0.1:")
+                .contains("UnclosedTransportTest");
+        assertThat(listening.isOpen()).isFalse();
+        assertThat(server.sockets()).isEmpty();
+    }
+
+    @Test
     void aTransportClosedBeforeTheLoopIsNoLongerTracked() {
         EventLoop loop = new EventLoop();
         loop.setDebug(true);

@@ -38,7 +38,30 @@ public final class Server implements AutoCloseable {
         this.channels = channels;
         this.protocolFactory = protocolFactory;
         this.backlog = backlog;
+        loop.trackResource(listening);
     }
+
+    /** The listening sockets as a loop resource: closed with the loop if the server was not. */
+    private final io.jasyncio.LoopResource listening = new io.jasyncio.LoopResource() {
+        @Override
+        public boolean isClosing() {
+            return closed;
+        }
+
+        @Override
+        public void release() {
+            closed = true;
+            serving = false;
+            for (ServerSocketChannel ch : channels) {
+                closeQuietly(ch);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return Server.this.toString();
+        }
+    };
 
     /** The loop the server runs on. */
     public EventLoop getLoop() {
@@ -134,6 +157,7 @@ public final class Server implements AutoCloseable {
         }
         closed = true;
         serving = false;
+        loop.untrackResource(listening);
         for (ServerSocketChannel ch : channels) {
             loop.unregister(ch);
             closeQuietly(ch);
