@@ -33,6 +33,19 @@ public interface Clock {
         return Math.max(0, deadline - nanoTime());
     }
 
+    /**
+     * What the loop calls: {@link #idleWait(long, boolean)} told apart by what is in flight. A
+     * virtual clock may jump past slow executor work after a while (it may be waiting for a loop
+     * timer), but never while real sockets are registered, whose peers live in real time.
+     *
+     * @param inFlight whether work on other threads (an executor job, a wrapped future) may still
+     *     call back into the loop
+     * @param ioWaiting whether a reader or writer is registered on the loop's selector
+     */
+    default long idleWait(long deadline, boolean inFlight, boolean ioWaiting) {
+        return idleWait(deadline, inFlight || ioWaiting);
+    }
+
     /** The JVM's monotonic clock ({@link System#nanoTime()}). */
     static Clock system() {
         return SystemClock.INSTANCE;

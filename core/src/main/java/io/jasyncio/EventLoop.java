@@ -484,7 +484,7 @@ public class EventLoop implements AutoCloseable {
                     && !poller.waiting()) {
                 stalled();
             }
-            wait = clock.idleWait(deadline, inFlight > 0 || poller.waiting());
+            wait = clock.idleWait(deadline, inFlight > 0, poller.waiting());
         }
         select(wait);
         drainInbox();
@@ -1024,10 +1024,10 @@ public class EventLoop implements AutoCloseable {
      * selector. Loop thread only.
      *
      * <p>While any reader or writer is registered the loop counts as waiting for real I/O, like
-     * work in flight on other threads: a stall is not reported, and a virtual clock with autojump
-     * waits its in-flight patience (real time) before jumping to the next timer. Tests that talk to
-     * real sockets and must not see virtual time move are better run on the real clock
-     * ({@code @RealTime}) or on the testing module's in-memory network.
+     * work in flight on other threads: a stall is not reported, and a virtual clock never jumps
+     * meanwhile (its time then follows real time while the loop waits, so a read's timeout means
+     * what it says). Tests that talk to real sockets are better run on the real clock
+     * ({@code @RealTime}); the testing module's in-memory network keeps virtual time jumping.
      */
     public Handle addReader(java.nio.channels.SelectableChannel channel, Runnable callback) {
         checkThread("addReader");

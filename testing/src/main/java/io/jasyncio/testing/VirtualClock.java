@@ -13,10 +13,16 @@ import io.jasyncio.Clock;
  * Asyncio.run(() -> { sleep(3600); return clock.time(); }, null, () -> new EventLoop(clock));  // 3600.0
  * }</pre>
  *
- * <p>While work is in flight, time stands still so that the work's result arrives at the same
- * virtual time as in a real run. If the loop has waited for it for 50 ms of real time and a timer
- * is pending, time jumps to that timer anyway: the work may be waiting for it (a thread that waits
- * for a future a loop timer completes).
+ * <p>While work is in flight on other threads, time stands still so that the work's result arrives
+ * at the same virtual time as in a real run. If the loop has waited for it for 50 ms of real time
+ * and a timer is pending, time jumps to that timer anyway: the work may be waiting for it (a thread
+ * that waits for a future a loop timer completes).
+ *
+ * <p>While a real socket (any reader or writer on the loop's selector) is registered, time never
+ * jumps: its peer lives in real time, and a jump would fire a read's timeout before the peer could
+ * possibly answer. Virtual time then follows real time while the loop waits. Tests of real sockets
+ * run best on the real clock ({@code @RealTime}); the in-memory network ({@link MemoryNetwork})
+ * keeps time jumping.
  *
  * <p>When the loop would wait with no timer and nothing in flight, no event can ever wake it: the
  * program is deadlocked. An autojumping clock then throws {@link StalledError} out of the loop
@@ -35,6 +41,8 @@ public final class VirtualClock implements Clock {
     /** The deadline the loop last waited for with work in flight, and since when (real time). */
     private long patienceDeadline = Long.MIN_VALUE;
     private long patienceSince;
+    /** Real time when the loop last began waiting with real I/O registered, or -1. */
+    private long ioWaitSince = -1;
 
     /** A clock at time 0 that jumps when the loop is idle. */
     public VirtualClock() {
@@ -72,6 +80,24 @@ public final class VirtualClock implements Clock {
     /** Whether the clock jumps to the next timer when the loop is idle. */
     public boolean autojump() {
         return autojump;
+    }
+
+    @Override
+    public synchronized long idleWait(long deadline, boolean inFlight, boolean ioWaiting) {
+        if (!ioWaiting || !autojump) {
+            ioWaitSince = -1;
+            return idleWait(deadline, inFlight);
+        }
+        // Real sockets are registered: no jump. Time moves by what the loop really waited.
+        long real = System.nanoTime();
+        if (ioWaitSince != -1 && deadline != Long.MAX_VALUE) {
+            now = Math.min(deadline, now + (real - ioWaitSince));
+        }
+        ioWaitSince = real;
+        if (deadline == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, deadline - now);
     }
 
     @Override

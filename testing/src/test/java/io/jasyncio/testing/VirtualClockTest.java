@@ -78,6 +78,27 @@ class VirtualClockTest {
     }
 
     @Test
+    void withRealSocketsRegisteredTimeNeverJumpsAndFollowsTheRealWait() {
+        VirtualClock clock = new VirtualClock();
+        // The whole way to the deadline is a real wait: no patience, no jump.
+        assertThat(clock.idleWait(3600 * S, false, true)).isEqualTo(3600 * S);
+        assertThat(clock.nanoTime()).isZero();
+        // Called again after a (short) real wait: time moved by at most what really passed, never
+        // to the deadline, however often the loop asks.
+        for (int i = 0; i < 100; i++) {
+            long wait = clock.idleWait(3600 * S, true, true);
+            assertThat(wait).isPositive();
+            assertThat(clock.nanoTime() + wait).isEqualTo(3600 * S);
+        }
+        assertThat(clock.nanoTime()).isLessThan(3600 * S);
+        // No timer: wait for the socket.
+        assertThat(clock.idleWait(Long.MAX_VALUE, false, true)).isEqualTo(Long.MAX_VALUE);
+        // The sockets gone: the jump is back.
+        assertThat(clock.idleWait(3600 * S, false, false)).isZero();
+        assertThat(clock.nanoTime()).isEqualTo(3600 * S);
+    }
+
+    @Test
     void idleWaitWithNothingToWaitForIsAStall() {
         VirtualClock clock = new VirtualClock();
         assertThatThrownBy(() -> clock.idleWait(Long.MAX_VALUE, false))
