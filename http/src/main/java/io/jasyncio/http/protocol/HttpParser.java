@@ -37,7 +37,8 @@ import java.util.Objects;
  * <p>Body framing (RFC 9112 6.3): a request has a body only with {@code Content-Length} or
  * {@code Transfer-Encoding: chunked}. A response to HEAD (see {@link #expectResponseTo}), a 1xx,
  * 204 or 304 has none; a 2xx to CONNECT and a 101 have none and switch the connection to another
- * protocol ({@link #switchedProtocols()}, {@link #takeBuffered()}); otherwise a response without
+ * protocol ({@link #switchedProtocols()}, {@link #takeBuffered()}), as does a CONNECT request;
+ * otherwise a response without
  * either header, or whose transfer-coding does not end in {@code chunked}, is read until the
  * connection closes ({@link #feedEof()} ends it). 1xx responses come as a {@link ResponseHead}
  * followed at once by an {@link HttpEvent.End}, then the final response.
@@ -145,6 +146,8 @@ public final class HttpParser {
     private long bodyBytes;
     /** Chunk-extension bytes of the current message so far. */
     private long chunkExtBytes;
+    /** Whether the partial start line's method already ended (checkStartLinePrefix). */
+    private boolean methodEnded;
     /** Whether the connection carries another protocol after this message's End. */
     private boolean switchAfterEnd;
     /** Bytes of empty lines skipped before the current start line. */
@@ -257,6 +260,7 @@ public final class HttpParser {
      * @return the next event
      * @throws HttpParseException if the input is malformed, over a limit or truncated; the parser
      *     then stays failed and throws the same exception again
+     * @throws IllegalStateException after a protocol switch ({@link #switchedProtocols()})
      */
     public HttpEvent next() throws HttpParseException {
         if (failure != null) {
@@ -299,9 +303,13 @@ public final class HttpParser {
     }
 
     /**
-     * Whether a 101 (Switching Protocols) response, or a 2xx response to CONNECT, has ended: the
-     * bytes after it belong to another protocol. {@link #next()} then only answers
-     * {@link HttpEvent.NeedData}; take the bytes with {@link #takeBuffered()}.
+     * Whether the connection has switched to another protocol: after the {@link HttpEvent.End} of
+     * a CONNECT request (request parser), or of a 101 (Switching Protocols) response or a 2xx
+     * response to CONNECT (response parser). The bytes after that message are not HTTP: take them
+     * with {@link #takeBuffered()}; {@link #next()} then throws {@link IllegalStateException}. A
+     * server that refuses a CONNECT answers and closes the connection (the parser cannot know the
+     * answer). {@code Upgrade} requests do not switch the request parser: a server that accepts one
+     * stops calling {@code next()} after the request and takes the buffered bytes.
      *
      * @return true after a protocol switch
      */
@@ -328,6 +336,7 @@ public final class HttpParser {
         byte[] rest = Arrays.copyOfRange(in, pos, lim);
         pos = lim;
         scanned = 0;
+        methodEnded = false;
         afterConsume();
         return rest;
     }
@@ -348,6 +357,7 @@ public final class HttpParser {
         for (;;) {
             switch (state) {
                 case START_LINE -> {
+                    int checked = scanned;
                     int lf = findLine(limits.maxLineSize());
                     if (lf == -2) {
                         throw requests
@@ -357,6 +367,7 @@ public final class HttpParser {
                                         + " bytes: " + Ascii.quote(in, pos, lim));
                     }
                     if (lf < 0) {
+                        checkStartLinePrefix(pos + checked);
                         if (eof && pos < lim) {
                             throw truncated("in the " + (requests ? "request" : "status") + " line ("
                                     + (lim - pos) + " bytes received: " + Ascii.quote(in, pos, lim) + ")");
@@ -494,19 +505,20 @@ public final class HttpParser {
                         }
                         return HttpEvent.NeedData.INSTANCE;
                     }
-                    if (avail > limits.maxBodySize() - bodyBytes) {
+                    long room = limits.maxBodySize() - bodyBytes;
+                    if (room == 0) {
                         throw new HttpParseException(413, "body longer than " + limits.maxBodySize()
                                 + " bytes (read until the connection closes)");
                     }
-                    return data(avail);
+                    return data((int) Math.min(avail, room));
                 }
                 case END -> {
                     fields = new Headers();
                     return end();
                 }
-                case SWITCHED -> {
-                    return HttpEvent.NeedData.INSTANCE;
-                }
+                case SWITCHED -> throw new IllegalStateException("the connection switched protocols after "
+                        + (requests ? "a CONNECT request" : "a 101 response or a 2xx response to CONNECT")
+                        + ": the bytes that follow are not HTTP; take them with takeBuffered()");
                 default -> throw new AssertionError("state " + state);
             }
         }
@@ -557,6 +569,7 @@ public final class HttpParser {
                 throw new HttpParseException(400, "HTTP/1.1 request without a Host header field");
             }
             RequestHead head = new RequestHead(method, target, version, headers);
+            switchAfterEnd = "CONNECT".equals(method);
             if (hasTransferEncoding) {
                 if (length >= 0) {
                     throw smuggling(length);
@@ -797,6 +810,36 @@ public final class HttpParser {
         return scanned > max + 1 ? -2 : -1;
     }
 
+    /**
+     * Rejects a start line early, before its LF arrives, when its first bytes already cannot be
+     * HTTP (a TLS ClientHello sent to a plain-text port, say), instead of waiting for a line end
+     * that may never come. Checks the bytes from {@code from} (earlier ones were checked by
+     * earlier calls): the method's token characters up to the first space (a request), or the
+     * {@code HTTP/} prefix (a response).
+     */
+    private void checkStartLinePrefix(int from) throws HttpParseException {
+        byte[] b = in;
+        if (requests) {
+            for (int i = from; i < lim && !methodEnded; i++) {
+                byte c = b[i];
+                if (c == ' ') {
+                    methodEnded = true;
+                } else if (!Ascii.isTokenByte(c) && !(c == CR && i == pos)) {
+                    throw new HttpParseException(400, badChar(c) + " in the method at the start of a request: "
+                            + Ascii.quote(b, pos, lim) + " (not HTTP? TLS to a plain-text port?)");
+                }
+            }
+        } else {
+            byte[] prefix = {'H', 'T', 'T', 'P', '/'};
+            for (int i = Math.max(from, pos); i < lim && i - pos < prefix.length; i++) {
+                if (b[i] != prefix[i - pos] && !(b[i] == CR && i == pos)) {
+                    throw new HttpParseException(400, "a response must start with HTTP/, got "
+                            + Ascii.quote(b, pos, lim));
+                }
+            }
+        }
+    }
+
     /** The end of the line content for the LF at {@code lf}: before a CR that precedes it. */
     private int lineEnd(int lf) {
         return lf > pos && in[lf - 1] == CR ? lf - 1 : lf;
@@ -805,6 +848,7 @@ public final class HttpParser {
     private void consumeLine(int lf) {
         pos = lf + 1;
         scanned = 0;
+        methodEnded = false;
         afterConsume();
     }
 
@@ -887,6 +931,11 @@ public final class HttpParser {
 
     private HttpVersion parseVersion(int a, int e, String where) throws HttpParseException {
         byte[] b = in;
+        for (int i = a; i < e; i++) {
+            if (b[i] == CR) {
+                throw new HttpParseException(400, "bare CR in the HTTP version " + Ascii.quote(b, a, e) + " in the " + where);
+            }
+        }
         if (e - a != 8 || b[a] != 'H' || b[a + 1] != 'T' || b[a + 2] != 'T' || b[a + 3] != 'P' || b[a + 4] != '/'
                 || b[a + 5] < '0' || b[a + 5] > '9' || b[a + 6] != '.' || b[a + 7] < '0' || b[a + 7] > '9') {
             throw new HttpParseException(400, "malformed HTTP version " + Ascii.quote(b, a, e) + " in the " + where);
