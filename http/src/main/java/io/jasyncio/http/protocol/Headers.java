@@ -370,6 +370,9 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
 
     /** Whether the comma-separated list {@code list} has an element equal to {@code token}, ignoring case. */
     static boolean listContains(String list, String token) {
+        if (token.isEmpty()) {
+            return false; // empty list elements do not count (RFC 9110 5.6.1)
+        }
         int n = list.length();
         int i = 0;
         while (i < n) {
