@@ -318,7 +318,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
             if (eofReceived || lost || shuttingDown) {
                 return null;
             }
-            boolean partial = parser.buffered() > 0;
+            boolean partial = !parser.atMessageBoundary(); // part of a head is in (maybe parsed already)
             if (partial) {
                 if (Double.isNaN(headStart)) {
                     headStart = loop.time();
@@ -333,7 +333,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
             boolean ok = await();
             waitingForHead = false;
             if (!ok) {
-                if (parser.buffered() > 0) {
+                if (!parser.atMessageBoundary()) {
                     answerError(408, "the request head took longer than " + options.headerReadTimeout() + " s");
                 }
                 return null;
@@ -811,7 +811,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
         w.putLatin1("Connection: close\r\n\r\n").put(body);
         transport.write(w.buffer());
         mustClose = true;
-        lingerOnClose = status != 408 || parser.buffered() > 0;
+        lingerOnClose = true;
     }
 
     /** Closes the transport, lingering first when the client may still be sending. */
@@ -867,7 +867,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
 
     /** Whether it waits for a request with nothing received (closed at once by a shutdown). */
     boolean idle() {
-        return waitingForHead && parser.buffered() == 0;
+        return waitingForHead && parser.atMessageBoundary();
     }
 
     /** Throws {@code e} as it is, checked or not. */
