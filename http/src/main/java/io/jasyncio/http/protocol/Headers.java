@@ -291,6 +291,7 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return true;
     }
 
+    /** A hash consistent with {@link #equals}: names hashed ignoring ASCII case. */
     @Override
     public int hashCode() {
         int h = 1;

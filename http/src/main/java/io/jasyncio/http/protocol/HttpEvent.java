@@ -58,6 +58,7 @@ public sealed interface HttpEvent permits RequestHead, ResponseHead, HttpEvent.D
                     && Arrays.equals(bytes, offset, offset + length, d.bytes, d.offset, d.offset + d.length);
         }
 
+        /** A hash of the slice's content, consistent with {@link #equals}. */
         @Override
         public int hashCode() {
             int h = 1;
