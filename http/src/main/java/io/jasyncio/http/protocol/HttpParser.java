@@ -806,8 +806,8 @@ public final class HttpParser {
             }
         }
         scanned = lim - pos;
-        // A partial line may end with the CR of its CRLF.
-        return scanned > max + 1 ? -2 : -1;
+        // A partial line may end with the CR of its CRLF (written so that max = Integer.MAX_VALUE works).
+        return scanned - 1 > max ? -2 : -1;
     }
 
     /**

@@ -248,6 +248,25 @@ class HttpParserMessagesTest {
     }
 
     @Test
+    void hugeLimitsDoNotOverflow() {
+        HttpLimits unlimited = new HttpLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Long.MAX_VALUE, Integer.MAX_VALUE);
+        Corpus.Sample chunked = Corpus.all().get(2);
+        Wire.Outcome out = Wire.feedBytewise(HttpParser.forRequests(unlimited), bytes(chunked.raw()), true);
+        assertThat(out.error()).isNull();
+        assertThat(out.events()).containsExactlyElementsOf(chunked.events());
+    }
+
+    @Test
+    void limitsAreValidated() {
+        assertThatThrownBy(() -> HttpLimits.defaults().withMaxLineSize(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxLineSize must be positive, got 0");
+        assertThatThrownBy(() -> HttpLimits.defaults().withMaxBodySize(-1)).hasMessage("maxBodySize must be >= 0, got -1");
+        assertThat(HttpLimits.defaults().withMaxHeaderCount(5).maxHeaderCount()).isEqualTo(5);
+        assertThat(HttpLimits.defaults()).isEqualTo(new HttpLimits(8190, 8190, 65536, 100, Long.MAX_VALUE, 16384));
+    }
+
+    @Test
     void toStringShowsState() {
         HttpParser p = HttpParser.forRequests(HttpLimits.defaults());
         p.feed(bytes("GET"));
