@@ -112,6 +112,32 @@ class GatherTest {
     }
 
     @Test
+    void duplicatesAmongDoneAndPendingFuturesAreEachAwaitedOnce(EventLoop loop) {
+        Future<String> done = loop.createFuture();
+        done.setResult("done");
+        Future<String> pending = loop.createFuture();
+        // Callbacks of others on the pending future: the gather must still recognise its own.
+        List<String> others = new ArrayList<>();
+        pending.addDoneCallback(f -> others.add("first"));
+        pending.addDoneCallback(f -> others.add("second"));
+        Future<List<String>> g = createTask(() -> gather(done, pending, done, pending, pending));
+        sleep(0);
+        assertThat(g.done()).isFalse(); // the duplicates of the done future did not count as the pending one
+        pending.setResult("later");
+        assertThat(g.await()).containsExactly("done", "later", "done", "later", "later");
+        assertThat(others).containsExactly("first", "second");
+        assertThat(pending.callbackCount()).isZero();
+    }
+
+    @Test
+    void aFailedDoneFutureGivenTwiceIsReportedTwiceWithReturnExceptions(EventLoop loop) {
+        Future<String> failed = loop.createFuture();
+        IllegalStateException boom = new IllegalStateException("boom");
+        failed.setException(boom);
+        assertThat(gather(true, failed, failed)).containsExactly(boom, boom);
+    }
+
+    @Test
     void gatherAllMixesFuturesTasksAndCoroutines(EventLoop loop) {
         Future<String> f = loop.createFuture();
         loop.callSoon(() -> f.setResult("future"));

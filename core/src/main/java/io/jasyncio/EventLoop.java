@@ -756,6 +756,14 @@ public class EventLoop implements AutoCloseable {
     }
 
     /** callSoon for jasyncio's own callbacks: an empty context (nothing to copy), thread check in debug mode. */
+    /** Puts a handle made by jasyncio itself on the ready queue (no context, thread check in debug mode). */
+    void readyInternal(Handle handle) {
+        if (debug) {
+            checkThread("callSoon");
+        }
+        ready.add(handle);
+    }
+
     void callSoonInternal(Runnable callback) {
         if (debug) {
             checkThread("callSoon");

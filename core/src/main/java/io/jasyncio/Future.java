@@ -325,6 +325,22 @@ public class Future<T> implements Awaitable<T> {
         }
     }
 
+    /** Whether {@code callback} is among the callbacks waiting for this future (by identity). */
+    final boolean hasInternalCallback(Object callback) {
+        if (callback0 == callback) {
+            return true;
+        }
+        ArrayList<Object> rest = callbacks;
+        if (rest != null) {
+            for (int i = 0, n = rest.size(); i < n; i++) {
+                if (rest.get(i) == callback) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Registers a task to be put on the ready queue when this future is done. */
     final void addWaiter(Task<?> task) {
         addEntry(task);
@@ -363,7 +379,7 @@ public class Future<T> implements Awaitable<T> {
         } else if (entry instanceof Consumer<?> internal) {
             @SuppressWarnings("unchecked")
             Consumer<Future<T>> c = (Consumer<Future<T>>) internal;
-            loop.callSoonInternal(() -> c.accept(this));
+            loop.readyInternal(new InternalCallback<>(loop, c, this));
         } else {
             @SuppressWarnings("unchecked")
             DoneCallback<T> d = (DoneCallback<T>) entry;
@@ -373,6 +389,38 @@ public class Future<T> implements Awaitable<T> {
 
     int callbackCount() {
         return (callback0 != null ? 1 : 0) + (callbacks != null ? callbacks.size() : 0);
+    }
+
+    /**
+     * jasyncio's own done callback on the ready queue: one object, the handle carrying the call in
+     * its fields (a Handle around a capturing lambda would be two).
+     */
+    private static final class InternalCallback<T> extends Handle {
+        /** What the callback field holds: a handle that is cancelled or has run holds nothing. */
+        private static final Runnable CALL = () -> {};
+        private final Consumer<Future<T>> fn;
+        private final Future<T> future;
+
+        InternalCallback(EventLoop loop, Consumer<Future<T>> fn, Future<T> future) {
+            super(loop, CALL, Context.EMPTY_ENTRIES);
+            this.fn = fn;
+            this.future = future;
+        }
+
+        @Override
+        void invoke(Runnable cb) {
+            fn.accept(future);
+        }
+
+        @Override
+        String describeCallback() {
+            return describe(fn);
+        }
+
+        @Override
+        public String toString() {
+            return "<Handle " + describe(fn) + " of " + future.getClass().getSimpleName() + ">";
+        }
     }
 
     /** A user's done callback and its context slot (a Context or a snapshot array). */

@@ -13,7 +13,7 @@ import java.util.Map;
  * and the other children keep running. Cancelling this future cancels every child that is not done;
  * it then completes with a CancelledError once all children are done.
  */
-final class Gathering extends Future<List<Object>> {
+final class Gathering extends Future<List<Object>> implements java.util.function.Consumer<Future<?>> {
     private final List<Future<?>> children;
     private final boolean returnExceptions;
     private int finished;
@@ -33,38 +33,98 @@ final class Gathering extends Future<List<Object>> {
      * Builds the gathering future over futures and coroutines (wrapped in tasks); duplicates are
      * awaited once. Each pending child gets its callback as soon as it is seen, as asyncio does: a
      * later child's eager first step may complete an earlier child.
+     *
+     * <p>Two ways to find duplicates, with the same outcome. When every argument is a future, no
+     * code runs while the gather is built, so a future's state cannot change meanwhile: a pending
+     * one is a duplicate if it already has this gather's callback (a short scan of its callbacks),
+     * and only done ones go through a set. With coroutines among the arguments, making their tasks
+     * may run eager first steps that complete earlier children: then every argument goes through
+     * an identity map, asyncio's {@code arg_to_fut}.
      */
     static Gathering of(EventLoop loop, List<?> awaitables, boolean returnExceptions) {
         Gathering outer = new Gathering(loop, awaitables.size(), returnExceptions);
+        boolean futuresOnly = true;
+        for (Object aw : awaitables) {
+            if (!(aw instanceof Future<?>)) {
+                futuresOnly = false;
+                break;
+            }
+        }
+        List<Future<?>> alreadyDone = futuresOnly ? outer.collectFutures(loop, awaitables)
+                : outer.collectAny(loop, awaitables);
+        outer.built = true;
+        if (outer.children.isEmpty()) {
+            outer.completeResult(new ArrayList<>());
+            return outer;
+        }
+        if (alreadyDone != null) {
+            for (Future<?> f : alreadyDone) {
+                outer.childDone(f);
+            }
+        }
+        return outer;
+    }
+
+    /** {@link #of} when every argument is a future: returns the distinct children already done, or null. */
+    private List<Future<?>> collectFutures(EventLoop loop, List<?> futures) {
+        List<Future<?>> alreadyDone = null;
+        Map<Future<?>, Boolean> doneSeen = null;
+        for (Object aw : futures) {
+            Future<?> f = (Future<?>) aw;
+            if (f.loop != loop) {
+                throw new IllegalArgumentException("gather: " + f + " belongs to a different loop");
+            }
+            if (f.done()) {
+                if (doneSeen == null) {
+                    doneSeen = new IdentityHashMap<>();
+                    alreadyDone = new ArrayList<>();
+                }
+                if (doneSeen.put(f, Boolean.TRUE) == null) {
+                    alreadyDone.add(f);
+                    distinct++;
+                }
+            } else if (!f.hasInternalCallback(this)) {
+                addChildCallback(f, this);
+                distinct++;
+            }
+            children.add(f);
+        }
+        return alreadyDone;
+    }
+
+    /** {@link #of} with coroutines among the arguments: returns the distinct children already done, or null. */
+    private List<Future<?>> collectAny(EventLoop loop, List<?> awaitables) {
         Map<Object, Future<?>> seen = new IdentityHashMap<>(awaitables.size());
-        List<Future<?>> alreadyDone = new ArrayList<>();
+        List<Future<?>> alreadyDone = null;
         for (Object aw : awaitables) {
             Future<?> f = seen.get(aw);
             if (f == null) {
                 f = ensureFuture(loop, aw);
                 seen.put(aw, f);
                 if (f.done()) {
+                    if (alreadyDone == null) {
+                        alreadyDone = new ArrayList<>();
+                    }
                     alreadyDone.add(f);
                 } else {
-                    addChildCallback(f, outer);
+                    addChildCallback(f, this);
                 }
             }
-            outer.children.add(f);
+            children.add(f);
         }
-        outer.distinct = seen.size();
-        outer.built = true;
-        if (outer.children.isEmpty()) {
-            outer.completeResult(new ArrayList<>());
-            return outer;
-        }
-        for (Future<?> f : alreadyDone) {
-            outer.childDone(f);
-        }
-        return outer;
+        distinct = seen.size();
+        return alreadyDone;
     }
 
-    private static <T> void addChildCallback(Future<T> child, Gathering outer) {
-        child.addInternalCallback(outer::childDone);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void addChildCallback(Future<?> child, Gathering outer) {
+        child.addInternalCallback((java.util.function.Consumer) outer);
+    }
+
+    /** A child is done (its callback, run by the loop): asyncio's {@code _done_callback}. */
+    @Override
+    public void accept(Future<?> child) {
+        childDone(child);
     }
 
     static Future<?> ensureFuture(EventLoop loop, Object aw) {

@@ -68,11 +68,11 @@ public class Handle {
         }
         loop.runningHandle = this;
         try {
-            cb.run();
+            invoke(cb);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describe(cb))
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())
                     .exception(e).handle(this).build());
         } finally {
             loop.runningHandle = previousHandle;
@@ -80,7 +80,17 @@ public class Handle {
         }
     }
 
-    static String describe(Runnable cb) {
+    /** Calls the callback; jasyncio's own handles that carry their call in fields override it. */
+    void invoke(Runnable cb) {
+        cb.run();
+    }
+
+    /** What the callback is, for messages. */
+    String describeCallback() {
+        return describe(callback);
+    }
+
+    static String describe(Object cb) {
         if (cb == null) {
             return "<none>";
         }
