@@ -149,7 +149,7 @@ public final class AccessLogger implements AccessLog {
                 case 'f' -> sb.append(String.format(Locale.ROOT, "%.6f", seconds));
                 case 'D' -> sb.append(Math.round(seconds * 1e6));
                 case 'i' -> sb.append(orDash(request.headers().get(a.arg)));
-                case 'o' -> sb.append(orDash(response.headers().get(a.arg)));
+                case 'o' -> sb.append(orDash(response.sentHeader(a.arg)));
                 default -> throw new AssertionError(a);
             }
         }
