@@ -25,7 +25,11 @@ import java.util.function.Supplier;
  */
 public final class TcpSite extends BaseSite {
 
+    /** aiohttp's default listen backlog. */
+    public static final int DEFAULT_BACKLOG = 128;
+
     private final String host;
+    private final int backlog;
     private final int port;
     private final TlsServerOptions tls;
     private Server server;
@@ -41,10 +45,24 @@ public final class TcpSite extends BaseSite {
      * @throws IllegalArgumentException for a port outside 0..65535
      */
     public TcpSite(AppRunner runner, String host, int port, TlsServerOptions tls) {
+        this(runner, host, port, tls, DEFAULT_BACKLOG);
+    }
+
+    /**
+     * A site with a listen {@code backlog} (connections the kernel queues before they are accepted;
+     * default {@value #DEFAULT_BACKLOG}); {@code tls} null for plain HTTP.
+     *
+     * @throws IllegalArgumentException for a port outside 0..65535 or a backlog under 1
+     */
+    public TcpSite(AppRunner runner, String host, int port, TlsServerOptions tls, int backlog) {
         super(runner);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+        }
+        this.backlog = backlog;
         this.host = host;
         this.port = port;
         this.tls = tls;
@@ -52,7 +70,8 @@ public final class TcpSite extends BaseSite {
 
     @Override
     protected void listen(Supplier<BaseProtocol> protocols) throws IOException {
-        server = tls == null ? Net.createServer(protocols, host, port) : Tls.createServer(protocols, host, port, tls);
+        server = tls == null ? Net.createServer(protocols, host, port, backlog, true)
+                : Tls.createServer(protocols, host, port, tls, backlog, true);
     }
 
     @Override
