@@ -240,7 +240,9 @@ final class ReadPipeTransport implements Transport {
     // ---- Transport, write side: none ----
 
     private UnsupportedOperationException readOnly() {
-        return new UnsupportedOperationException("the " + name + " pipe is read-only: write to the child's stdin pipe");
+        return new UnsupportedOperationException(name.equals("stdout") || name.equals("stderr")
+                ? "the " + name + " pipe is read-only: write to the child's stdin pipe"
+                : "a read pipe is read-only: connect a write pipe to write");
     }
 
     @Override

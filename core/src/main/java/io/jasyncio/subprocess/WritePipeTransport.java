@@ -66,11 +66,14 @@ final class WritePipeTransport implements Transport {
     private boolean dropped;
     /** Writes refused after the pipe broke or closed (CPython's _conn_lost). */
     private int connLost;
+    /** The writer thread's name: tells a child's stdin from a pipe of {@link Pipes}, for messages. */
+    private final String threadName;
     /** connectionLost was called (or is scheduled). */
     private boolean lost;
 
     /** Starts the writer on {@code stream} at once; the protocol is connected on the loop. */
     WritePipeTransport(EventLoop loop, OutputStream stream, BaseProtocol protocol, String threadName) {
+        this.threadName = threadName;
         this.loop = loop;
         this.stream = stream;
         this.protocol = protocol;
@@ -246,7 +249,9 @@ final class WritePipeTransport implements Transport {
     // ---- Transport, read side: none ----
 
     private UnsupportedOperationException writeOnly() {
-        return new UnsupportedOperationException("the stdin pipe is write-only: read the child's stdout or stderr pipe");
+        return new UnsupportedOperationException(threadName.startsWith("jasyncio-write-pipe")
+                ? "a write pipe is write-only: connect a read pipe to read"
+                : "the stdin pipe is write-only: read the child's stdout or stderr pipe");
     }
 
     @Override
