@@ -10,6 +10,7 @@ import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -191,6 +192,37 @@ public final class Net {
             Asyncio.sleep(0); // asyncio: "let the server start accepting before returning"
         }
         return server;
+    }
+
+    /**
+     * Sends {@code file} through {@code transport}: asyncio's {@code loop.sendfile(transport, file,
+     * offset, count)}. On a TCP or Unix socket transport the kernel copies the file to the socket
+     * ({@code sendfile(2)} through {@link FileChannel#transferTo}) once the transport's write
+     * buffer has drained, with reading paused and {@code write} refused meanwhile; on other
+     * transports (TLS, in-memory) the file is read in chunks off the loop thread and written,
+     * waiting whenever the transport pauses writing. Returns the bytes sent (fewer than {@code
+     * count} only at the file's end); the file's position ends after the last byte sent, also on
+     * failure or cancellation.
+     *
+     * @param count how many bytes, or null for everything up to the file's end
+     * @throws IllegalStateException when the transport is closing or a sendfile already runs on it
+     * @throws IllegalArgumentException for a negative offset or a count not positive
+     */
+    public static long sendfile(Transport transport, FileChannel file, long offset, Long count) throws IOException {
+        Objects.requireNonNull(transport, "transport");
+        Sockets.checkSendfileParams(file, offset, count);
+        if (transport.isClosing()) {
+            throw new IllegalStateException("Transport is closing");
+        }
+        if (transport instanceof SocketTransport socket) {
+            return socket.sendfile(file, offset, count);
+        }
+        return SendfileFallback.send(transport, file, offset, count);
+    }
+
+    /** {@link #sendfile(Transport, FileChannel, long, Long)} of the whole file. */
+    public static long sendfile(Transport transport, FileChannel file) throws IOException {
+        return sendfile(transport, file, 0, null);
     }
 
     /**

@@ -39,6 +39,8 @@ final class SocketTransport implements Transport, LoopResource {
     private int connLost;
     private boolean protocolConnected;
     private final Runnable onReadable = this::readReady;
+    /** While a sendfile runs: completed once the write buffer is empty (asyncio's _empty_waiter); else null. */
+    private io.jasyncio.Future<Void> emptyWaiter;
     private final Runnable onWritable = this::writeReady;
 
     SocketTransport(EventLoop loop, SocketChannel channel, BaseProtocol protocol, Server server) {
@@ -191,6 +193,9 @@ final class SocketTransport implements Transport, LoopResource {
         if (eof) {
             throw new IllegalStateException("Cannot call write() after writeEof()");
         }
+        if (emptyWaiter != null) {
+            throw new IllegalStateException("unable to write; sendfile is in progress");
+        }
         if (!data.hasRemaining()) {
             return;
         }
@@ -241,6 +246,9 @@ final class SocketTransport implements Transport, LoopResource {
         maybeResumeProtocol();
         if (buffered == 0) {
             loop.removeWriter(channel);
+            if (emptyWaiter != null && !emptyWaiter.done()) {
+                emptyWaiter.setResult(null);
+            }
             if (closing) {
                 callConnectionLost(null);
             } else if (eof) {
@@ -354,6 +362,7 @@ final class SocketTransport implements Transport, LoopResource {
         if (connLost > 0) {
             return;
         }
+        failEmptyWaiter();
         if (buffered > 0) {
             buffer.clear();
             buffered = 0;
@@ -369,6 +378,7 @@ final class SocketTransport implements Transport, LoopResource {
     }
 
     private void callConnectionLost(Throwable exc) {
+        failEmptyWaiter();
         try {
             if (protocolConnected) {
                 protocol.connectionLost(exc);
@@ -384,6 +394,39 @@ final class SocketTransport implements Transport, LoopResource {
             if (server != null) {
                 server.detach(this);
             }
+        }
+    }
+
+    // ---- sendfile ----
+
+    /**
+     * asyncio's {@code _sendfile_native}: waits until the write buffer is empty (writes are refused
+     * meanwhile), pauses reading, sends the file with the kernel's zero-copy path, resumes reading.
+     */
+    long sendfile(java.nio.channels.FileChannel file, long offset, Long count) throws IOException {
+        if (emptyWaiter != null) {
+            throw new IllegalStateException("a sendfile is already in progress on " + this);
+        }
+        boolean resumeReading = isReading();
+        pauseReading();
+        emptyWaiter = loop.createFuture();
+        if (buffered == 0) {
+            emptyWaiter.setResult(null);
+        }
+        try {
+            emptyWaiter.await();
+            return Sockets.sockSendfile(channel, file, offset, count);
+        } finally {
+            emptyWaiter = null;
+            if (resumeReading) {
+                resumeReading();
+            }
+        }
+    }
+
+    private void failEmptyWaiter() {
+        if (emptyWaiter != null && !emptyWaiter.done()) {
+            emptyWaiter.setException(new java.net.SocketException("Connection is closed by peer"));
         }
     }
 

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 
 /**
  * Low-level socket operations that suspend the calling task until the socket is ready: asyncio's
@@ -65,6 +67,50 @@ public final class Sockets {
     /** Writes all of {@code data}. */
     public static void sockSendall(SocketChannel channel, byte[] data) throws IOException {
         sockSendall(channel, ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Sends {@code file} from {@code offset} ({@code count} bytes, or to its end when {@code
+     * count} is null) with the kernel's zero-copy path ({@link FileChannel#transferTo}, which is
+     * {@code sendfile(2)} on Linux): asyncio's {@code loop.sock_sendfile}. Suspends while the
+     * socket's send buffer is full; returns the bytes sent, fewer than asked only at the file's
+     * end. The file's position is left after the last byte sent, also when it fails or is
+     * cancelled, as asyncio leaves it (so {@code file.position()} tells how far it got).
+     *
+     * @throws IllegalArgumentException for a negative offset, a count not positive, or a blocking socket
+     */
+    public static long sockSendfile(SocketChannel channel, FileChannel file, long offset, Long count) throws IOException {
+        checkNonBlocking(channel);
+        checkSendfileParams(file, offset, count);
+        long total = 0;
+        try {
+            while (true) {
+                long size = file.size();
+                long want = count != null ? Math.min(count - total, size - (offset + total)) : size - (offset + total);
+                if (want <= 0) {
+                    return total; // done, or the file ended before count
+                }
+                long sent = file.transferTo(offset + total, want, channel);
+                total += sent;
+                if (sent < want) {
+                    // The socket is full: go on when it is writable; the loop runs meanwhile
+                    // (asyncio too does one sendfile per readiness: other tasks get turns).
+                    awaitReady(channel, false);
+                }
+            }
+        } finally {
+            file.position(offset + total);
+        }
+    }
+
+    static void checkSendfileParams(FileChannel file, long offset, Long count) {
+        Objects.requireNonNull(file, "file");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be a non-negative integer (got " + offset + ")");
+        }
+        if (count != null && count <= 0) {
+            throw new IllegalArgumentException("count must be a positive integer (got " + count + ")");
+        }
     }
 
     /** Accepts a connection, suspending until one arrives; the new channel is non-blocking. */
