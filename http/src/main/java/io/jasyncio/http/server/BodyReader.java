@@ -95,6 +95,7 @@ public final class BodyReader implements AsyncIterable<byte[]> {
         if (n <= 0) {
             throw new IllegalArgumentException("read(n) needs n > 0, got " + n);
         }
+        conn.checkCurrent(request);
         while (pendLen == 0) {
             if (eof) {
                 return EMPTY;
@@ -141,6 +142,7 @@ public final class BodyReader implements AsyncIterable<byte[]> {
 
     /** The rest of the body, refused with a 413 {@link HttpException} past {@code max} bytes. */
     byte[] readAll(long max) throws IOException {
+        conn.checkCurrent(request);
         ByteArrayOutputStream out = null;
         while (true) {
             while (pendLen == 0 && !eof) {

@@ -212,6 +212,17 @@ public class Response extends StreamResponse {
         super.writeEof(data);
     }
 
+    /** Writes the body unless it went out already, then ends it. */
+    @Override
+    void complete() throws IOException {
+        if (!bodyWritten && body.length > 0) {
+            bodyWritten = true;
+            bodyPiece(body, 0, body.length);
+        }
+        bodyWritten = true;
+        super.complete();
+    }
+
     /** Whether the body went out (with the head, or at writeEof). */
     boolean bodyWritten;
 }

@@ -471,7 +471,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
                 if (resp.request != req) {
                     throw new IllegalStateException("the handler returned a response prepared for another request");
                 }
-                resp.endBody();
+                resp.complete();
             } else {
                 if (req.response != null && req.response != resp) {
                     throw new IllegalStateException("the handler prepared " + req.response + " but returned " + resp);
@@ -479,8 +479,8 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
                 if (!bodyComplete) {
                     skipBufferedBody();
                 }
-                sendHead(resp, req, resp instanceof Response r ? r.body() : null);
-                resp.endBody();
+                sendHead(resp, req, resp instanceof Response r && !r.chunked() ? r.body() : null);
+                resp.complete();
             }
             drain();
         } finally {
@@ -641,7 +641,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
         }
     }
 
-    private void checkCurrent(Request req) {
+    void checkCurrent(Request req) {
         if (req != current) {
             throw new IllegalStateException("the request " + req + " is finished: read its body in its handler");
         }

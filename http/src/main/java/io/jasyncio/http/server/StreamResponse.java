@@ -389,6 +389,11 @@ public class StreamResponse {
         bytesSent += conn.sendBody(data, off, len, mode == CHUNKED);
     }
 
+    /** Completes the response after its handler returned: what remains of the body, then its end. */
+    void complete() throws IOException {
+        endBody();
+    }
+
     /** A whole body of {@code len} bytes went out with the head (or was dropped for HEAD). */
     void wholeBodySent(int len) {
         if (mode == FIXED) {

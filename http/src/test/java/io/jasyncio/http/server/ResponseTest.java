@@ -173,6 +173,47 @@ class ResponseTest {
     }
 
     @Test
+    void responsePreparedByTheHandlerStillSendsItsBody() throws Exception {
+        Application app = new Application();
+        app.router().get("/fixed", r -> {
+            Response resp = Response.text("whole");
+            resp.prepare(r);
+            return resp;
+        });
+        app.router().get("/chunked", r -> {
+            Response resp = Response.text("in chunks");
+            resp.enableChunkedEncoding();
+            resp.prepare(r);
+            return resp;
+        });
+        try (TestServer s = TestServer.start(app)) {
+            RawClient c = s.connect();
+            c.send("GET /fixed HTTP/1.1\r\nHost: x\r\n\r\nGET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read().text()).isEqualTo("whole");
+            RawClient.Reply ch = c.read();
+            assertThat(ch.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(ch.text()).isEqualTo("in chunks");
+        }
+    }
+
+    @Test
+    void bodyOfAFinishedRequestCannotBeRead() throws Exception {
+        Request[] kept = new Request[1];
+        Application app = new Application();
+        app.router().post("/", r -> {
+            kept[0] = r;
+            return Response.text("ok");
+        });
+        try (TestServer s = TestServer.start(app)) {
+            RawClient c = s.connect();
+            c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+            c.read("POST");
+            assertThatThrownBy(() -> kept[0].content().readAny()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is finished");
+        }
+    }
+
+    @Test
     void customReasonPhrase() throws Exception {
         Application app = new Application();
         app.router().get("/", r -> Response.text("x").setStatus(299, "Fine Indeed"));
