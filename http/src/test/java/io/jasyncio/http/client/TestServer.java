@@ -45,6 +45,8 @@ final class TestServer {
         final StreamWriter writer;
         final HttpParser parser = HttpParser.forRequests(HttpLimits.defaults());
         final int number;
+        /** The method of the last request head read (a response to HEAD gets no body). */
+        String method = "GET";
 
         Conn(StreamReader reader, StreamWriter writer, int number) {
             this.reader = reader;
@@ -57,6 +59,7 @@ final class TestServer {
             while (true) {
                 HttpEvent e = parser.next();
                 if (e instanceof RequestHead h) {
+                    method = h.method();
                     return h;
                 }
                 if (e != HttpEvent.NeedData.INSTANCE) {
@@ -114,7 +117,10 @@ final class TestServer {
             for (String h : headers) {
                 b.append(h).append("\r\n");
             }
-            b.append("Content-Length: ").append(body.getBytes(UTF_8).length).append("\r\n\r\n").append(body);
+            b.append("Content-Length: ").append(body.getBytes(UTF_8).length).append("\r\n\r\n");
+            if (!method.equals("HEAD")) {
+                b.append(body);
+            }
             write(b.toString());
         }
     }
