@@ -586,7 +586,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
     /** Sends the last chunk (no trailers); returns its size. */
     int sendLastChunk() throws IOException {
         checkOpen();
-        transport.write(ByteBuffer.wrap(Wire.LAST_CHUNK));
+        transport.write(server.wire().reset().put(Wire.LAST_CHUNK).buffer());
         return Wire.LAST_CHUNK.length;
     }
 
@@ -637,7 +637,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
         if (continuePending(req) && !bodyComplete && (req.response == null || !req.response.prepared())) {
             continueSent = true;
             checkOpen();
-            transport.write(ByteBuffer.wrap(Wire.CONTINUE));
+            transport.write(server.wire().reset().put(Wire.CONTINUE).buffer());
         }
     }
 
@@ -863,11 +863,6 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
     /** The connection task (for HttpServer's shutdown), or null before connectionMade. */
     Task<Void> task() {
         return task;
-    }
-
-    /** Whether it waits for a request with nothing received (closed at once by a shutdown). */
-    boolean idle() {
-        return waitingForHead && parser.atMessageBoundary();
     }
 
     /** Throws {@code e} as it is, checked or not. */

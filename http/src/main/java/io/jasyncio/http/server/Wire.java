@@ -43,8 +43,11 @@ final class Wire {
     private byte[] buf = new byte[16 * 1024];
     /** Bytes in use. */
     private int n;
-    /** A ByteBuffer over {@code buf}, handed to Transport.write. */
-    private ByteBuffer view = ByteBuffer.wrap(buf);
+    /**
+     * A direct copy of the encoded bytes, handed to Transport.write: a socket writes a direct buffer
+     * as it is, where a heap buffer costs the JDK a thread-local lookup and a copy of its own.
+     */
+    private ByteBuffer direct = ByteBuffer.allocateDirect(buf.length);
 
     /** Empties the buffer. */
     Wire reset() {
@@ -59,8 +62,12 @@ final class Wire {
 
     /** The encoded bytes as a buffer for one {@code Transport.write} (valid until the next reset). */
     ByteBuffer buffer() {
-        view.limit(n).position(0);
-        return view;
+        if (direct.capacity() < n) {
+            direct = ByteBuffer.allocateDirect(buf.length);
+        }
+        direct.clear();
+        direct.put(buf, 0, n).flip();
+        return direct;
     }
 
     private void ensure(int extra) {
@@ -68,7 +75,6 @@ final class Wire {
             byte[] bigger = new byte[Math.max(n + extra, buf.length * 2)];
             System.arraycopy(buf, 0, bigger, 0, n);
             buf = bigger;
-            view = ByteBuffer.wrap(buf);
         }
     }
 

@@ -4,7 +4,9 @@ import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jasyncio.Event;
 import io.jasyncio.testing.AsyncioExtension;
+import io.jasyncio.testing.VirtualClock;
 import io.jasyncio.testing.MemoryLink;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -155,6 +157,31 @@ class RequestTest {
             c.send("POST /z HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " + zipped.size() + "\r\n\r\n");
             c.send(zipped.toByteArray());
             assertThat(c.read("POST").text()).isEqualTo("hello compressed world");
+        }
+    }
+
+    @Test
+    void aHandlerThatDoesNotReadYetSlowsTheUploaderDown(VirtualClock clock) throws Exception {
+        Event reading = new Event();
+        Application app = new Application();
+        app.router().post("/slow", r -> {
+            sleep(10); // not reading: the server stops reading from the socket once its buffer is full
+            reading.set();
+            long n = 0;
+            for (byte[] b : r.content()) {
+                n += b.length;
+            }
+            return Response.text(String.valueOf(n));
+        });
+        int size = 4 << 20;
+        try (TestServer s = TestServer.start(app)) {
+            RawClient c = s.connect();
+            c.send("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n");
+            c.send(new byte[size]);
+            c.c.writer().drain(); // suspends until the server reads again
+            assertThat(reading.isSet()).isTrue();
+            assertThat(clock.time()).isGreaterThanOrEqualTo(10.0);
+            assertThat(c.read("POST").text()).isEqualTo(String.valueOf(size));
         }
     }
 
