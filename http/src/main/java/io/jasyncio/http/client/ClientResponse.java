@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
 import io.jasyncio.Task;
 import io.jasyncio.http.protocol.ContentDecoder;
 import io.jasyncio.http.protocol.Headers;
@@ -12,6 +14,7 @@ import io.jasyncio.http.protocol.HttpParseException;
 import io.jasyncio.http.protocol.HttpVersion;
 import io.jasyncio.http.protocol.ResponseHead;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,12 @@ import java.util.Map;
  */
 public final class ClientResponse implements AutoCloseable {
     private static final int READ_SIZE = 64 * 1024;
+    /** Reclaims the connections of responses dropped without being released (aiohttp's {@code __del__}). */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "jasyncio-http-response-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ClientSession session;
     private final String method;
@@ -70,6 +79,9 @@ public final class ClientResponse implements AutoCloseable {
     private boolean released;
     /** read()'s result, kept for the next call. */
     private byte[] body;
+    /** What the cleaner reclaims if this response is dropped while it holds its connection. */
+    private final Lease lease;
+    private final Cleaner.Cleanable cleanable;
 
     ClientResponse(ClientSession session, String method, HttpUrl url, RequestInfo requestInfo, ResponseHead head,
             HttpConnection conn, TcpConnector connector, Task<Void> bodyWriter, ReadTimeouts timeouts, Traces traces,
@@ -85,6 +97,8 @@ public final class ClientResponse implements AutoCloseable {
         this.timeouts = timeouts;
         this.traces = traces;
         this.requestSaidClose = requestSaidClose;
+        this.lease = new Lease(connector.loop(), connector, conn, url, head.status());
+        this.cleanable = CLEANER.register(this, lease);
         String encoding = head.headers().get("Content-Encoding");
         if (autoDecompress && encoding != null) {
             try {
@@ -430,6 +444,8 @@ public final class ClientResponse implements AutoCloseable {
         if (c == null) {
             return;
         }
+        lease.clear();
+        cleanable.clean();
         boolean writerDone = bodyWriter == null
                 || bodyWriter.done() && !bodyWriter.cancelled() && bodyWriter.exception() == null;
         if (bodyWriter != null && !bodyWriter.done()) {
@@ -462,6 +478,8 @@ public final class ClientResponse implements AutoCloseable {
         HttpConnection c = conn;
         conn = null;
         if (c != null) {
+            lease.clear();
+            cleanable.clean();
             connector.discard(c);
         }
     }
@@ -512,6 +530,58 @@ public final class ClientResponse implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The connection of a response, for the cleaner: a response dropped (garbage) while it still
+     * holds its connection gets it discarded on its loop, as aiohttp's {@code __del__} releases it,
+     * so a forgotten response cannot keep a pool slot for ever; in debug mode the loop's exception
+     * handler hears "Unclosed response". Holds no reference to the response itself.
+     */
+    private static final class Lease implements Runnable {
+        private final EventLoop loop;
+        private final TcpConnector connector;
+        private volatile HttpConnection conn;
+        private final HttpUrl url;
+        private final int status;
+
+        Lease(EventLoop loop, TcpConnector connector, HttpConnection conn, HttpUrl url, int status) {
+            this.loop = loop;
+            this.connector = connector;
+            this.conn = conn;
+            this.url = url;
+            this.status = status;
+        }
+
+        void clear() {
+            conn = null;
+        }
+
+        /** The cleaner's thread (or clean() on the loop): hands the work to the loop if there is any. */
+        @Override
+        public void run() {
+            if (conn == null || loop == null) {
+                return;
+            }
+            try {
+                loop.callSoonThreadsafe(this::reclaim);
+            } catch (RuntimeException loopClosed) {
+                // The loop is gone, and its transports with it.
+            }
+        }
+
+        private void reclaim() {
+            HttpConnection c = conn;
+            conn = null;
+            if (c == null) {
+                return;
+            }
+            connector.discard(c);
+            if (loop.getDebug()) {
+                loop.callExceptionHandler(ExceptionContext.builder("Unclosed response")
+                        .put("client_response", "<ClientResponse(" + url + ") [" + status + "]>").build());
+            }
+        }
     }
 
     /** aiohttp's repr: {@code <ClientResponse(http://host/path) [200 OK]>}. */

@@ -179,6 +179,11 @@ public final class TcpConnector implements AutoCloseable, AsyncCloseable {
         return ssl;
     }
 
+    /** The loop the connector is bound to (null before its first request). */
+    EventLoop loop() {
+        return loop;
+    }
+
     /** The parser limits of responses. */
     HttpLimits limits() {
         return limits;

@@ -180,4 +180,28 @@ class PoolTest {
                 "resolved a.test", "resolved a.test", "hit a.test", "miss a.test", "resolve a.test", "resolved a.test",
                 "miss nowhere.test", "resolve nowhere.test");
     }
+
+    @Test
+    @io.jasyncio.testing.RealTime
+    void aResponseDroppedWithoutReleaseGivesItsSlotBackWhenCollected(io.jasyncio.EventLoop loop,
+            io.jasyncio.testing.ExceptionRecorder recorder) throws Exception {
+        servers("a.test");
+        loop.setDebug(true);
+        try (ClientSession s = session(TcpConnector.builder().limit(1))) {
+            dropUnread(s);
+            assertThat(s.connector().statistics().acquired()).isEqualTo(1);
+            for (int i = 0; i < 200 && s.connector().statistics().acquired() > 0; i++) {
+                System.gc();
+                sleep(0.01);
+            }
+            assertThat(s.connector().statistics().acquired()).isZero();
+            assertThat(s.get("http://a.test/again").text()).isEqualTo("a.test/again");
+        }
+        assertThat(recorder.messages()).filteredOn(m -> m.contains("Unclosed")).containsExactly("Unclosed response");
+    }
+
+    /** A response whose body is not read and which is never closed: a user's bug. */
+    private static void dropUnread(ClientSession s) throws ClientError {
+        s.get("http://a.test/dropped");
+    }
 }
