@@ -219,6 +219,51 @@ public final class Request {
         return Collections.unmodifiableMap(m);
     }
 
+    /** The decoded path and the raw query: aiohttp's {@code path_qs} ({@code "/a b?x=1"}). */
+    public String pathQs() {
+        return queryString().isEmpty() ? path() : path() + "?" + queryString();
+    }
+
+    /**
+     * The request's absolute URL as the client addressed it: scheme, {@code Host} header, raw path
+     * and query ({@code "http://example.com/a%20b?x=1"}); aiohttp's {@code request.url}. The
+     * {@code Host} header is the client's word: do not trust it for security decisions.
+     */
+    public String url() {
+        String host = host();
+        return scheme() + "://" + (host == null ? "localhost" : host) + rawPath()
+                + (queryString().isEmpty() ? "" : "?" + queryString());
+    }
+
+    /**
+     * The cookies of the {@code Cookie} header(s) by name (aiohttp's {@code request.cookies}); the
+     * first of a repeated name wins. Values are as sent (quotes around a value are removed).
+     */
+    public Map<String, String> cookies() {
+        List<String> all = head.headers().getAll("Cookie");
+        if (all.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String header : all) {
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String name = pair.substring(0, eq).trim();
+                String value = pair.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                if (!name.isEmpty()) {
+                    m.putIfAbsent(name, value);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
     /** The {@code Host} header (aiohttp's {@code request.host}), or null. */
     public String host() {
         return header("Host");
@@ -354,6 +399,20 @@ public final class Request {
             bodyBytes = content().readAll(max);
         }
         return bodyBytes;
+    }
+
+    /**
+     * Reads and drops the rest of the body (aiohttp's {@code release()}), so that the connection
+     * can serve the next request; only {@link ServerOptions#limits()}'s body limit applies. The
+     * server does this by itself for small bodies a handler leaves unread.
+     *
+     * @throws IOException as {@link BodyReader#readAny()}
+     */
+    public void release() throws IOException {
+        BodyReader b = content();
+        while (b.readAny().length > 0) {
+            // dropped
+        }
     }
 
     /**

@@ -48,6 +48,17 @@ class RequestTest {
     }
 
     @Test
+    void cookiesUrlAndPathQs() throws Exception {
+        Application app = new Application();
+        app.router().get("/{p}", r -> Response.text(r.cookies() + " " + r.url() + " " + r.pathQs()));
+        try (TestServer s = TestServer.start(app)) {
+            RawClient c = s.connect();
+            c.send("GET /a%20b?x=1 HTTP/1.1\r\nHost: example.com:8080\r\nCookie: a=1; b=\"two\"\r\nCookie: a=3; c=\r\n\r\n");
+            assertThat(c.read().text()).isEqualTo("{a=1, b=two, c=} http://example.com:8080/a%20b?x=1 /a b?x=1");
+        }
+    }
+
+    @Test
     void jsonBodiesBothWays() throws Exception {
         Application app = new Application();
         app.router().post("/users", r -> {
