@@ -51,15 +51,14 @@ public class Response extends StreamResponse {
     public static Response text(int status, String text) {
         Response r = new Response(status);
         r.body = text.getBytes(StandardCharsets.UTF_8);
-        r.setContentType("text/plain");
-        r.setCharset("utf-8");
+        r.contentTypeUnchecked("text/plain", "utf-8");
         return r;
     }
 
     /** A 200 {@code text/html; charset=utf-8} response. */
     public static Response html(String html) {
         Response r = text(200, html);
-        r.setContentType("text/html");
+        r.contentTypeUnchecked("text/html", "utf-8");
         return r;
     }
 
@@ -100,7 +99,7 @@ public class Response extends StreamResponse {
             throw new IllegalArgumentException("cannot serialise a " + (value == null ? "null" : value.getClass().getName())
                     + " as JSON: " + e.getOriginalMessage(), e);
         }
-        r.setContentType("application/json");
+        r.contentTypeUnchecked("application/json", null);
         return r;
     }
 

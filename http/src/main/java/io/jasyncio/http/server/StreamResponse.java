@@ -394,6 +394,12 @@ public class StreamResponse {
         endBody();
     }
 
+    /** Sets a known-good content type and charset without checks (the factories of {@link Response}). */
+    final void contentTypeUnchecked(String contentType, String charset) {
+        this.contentType = contentType;
+        this.charset = charset;
+    }
+
     /** A whole body of {@code len} bytes went out with the head (or was dropped for HEAD). */
     void wholeBodySent(int len) {
         if (mode == FIXED) {

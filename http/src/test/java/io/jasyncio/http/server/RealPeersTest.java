@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,6 +26,8 @@ class RealPeersTest {
     private static final String WRK = "/usr/bin/wrk";
     private static final String PYTHON = "/usr/bin/python3";
 
+    record Item(int id, boolean ok) {}
+
     /** The peer ports seen, one per request, to tell reused connections from new ones. */
     private final List<Integer> peerPorts = new ArrayList<>();
 
@@ -40,7 +41,7 @@ class RealPeersTest {
         app.router().get("/", r -> Response.text("Hello, World!"));
         app.router().get("/a", r -> Response.text("A"));
         app.router().get("/b", r -> Response.text("B"));
-        app.router().get("/json/{id}", r -> Response.json(Map.of("id", Integer.parseInt(r.matchInfo("id")), "ok", true)));
+        app.router().get("/json/{id}", r -> Response.json(new Item(Integer.parseInt(r.matchInfo("id")), true)));
         app.router().post("/form", r -> Response.text(r.post().fields().toString()));
         app.router().post("/echo", r -> Response.body(r.read(), r.header("Content-Type"))
                 .setHeader("X-Chunked", String.valueOf(r.header("Transfer-Encoding"))));
@@ -108,6 +109,34 @@ class RealPeersTest {
                     "--data-binary", "@" + file, base + "/echo"));
             assertThat(cont.err()).contains("HTTP/1.1 100 Continue").contains("HTTP/1.1 200 OK");
             assertThat(Files.readAllBytes(got)).isEqualTo(data);
+        } finally {
+            runner.cleanup();
+        }
+    }
+
+    @Test
+    void httpsWithCurl(@TempDir Path dir) throws Exception {
+        Peers.Result made = Peers.run(30, List.of("/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-out",
+                dir.resolve("cert.pem").toString(), "-days", "2", "-subj", "/CN=localhost", "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1"));
+        assertThat(made.code()).as(made.err()).isZero();
+        Application app = app();
+        app.router().get("/scheme", r -> Response.text(r.scheme() + " " + r.secure()));
+        AppRunner runner = new AppRunner(app);
+        runner.setup();
+        TcpSite site = new TcpSite(runner, "127.0.0.1", 0,
+                io.jasyncio.net.TlsServerOptions.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+        site.start();
+        try {
+            assertThat(site.name()).startsWith("https://127.0.0.1:");
+            String base = "https://127.0.0.1:" + site.port();
+            Peers.Result r = Peers.run(20, List.of(CURL, "-sv", "--cacert", dir.resolve("cert.pem").toString(),
+                    base + "/scheme", base + "/a"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("https trueA");
+            assertThat(peerPorts).hasSize(2);
+            assertThat(peerPorts.get(0)).isEqualTo(peerPorts.get(1)); // kept alive over TLS
         } finally {
             runner.cleanup();
         }
