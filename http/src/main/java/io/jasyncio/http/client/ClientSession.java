@@ -255,7 +255,7 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
             HttpUrl plain = url.withoutCredentialsAndFragment();
             boolean viaPlainProxy = proxyUrl != null && !plain.secure();
             Headers h = headersFor(method, plain, requestHeaders, body, hopAuth, requestCookies, o.skipAutoHeaders,
-                    viaPlainProxy ? proxyAuthorization : null);
+                    viaPlainProxy ? proxyAuthorization : null, o.expect100);
             ConnectionKey key = new ConnectionKey(plain.host, plain.port, plain.secure() ? ssl : null, proxyUrl,
                     proxyUrl != null && plain.secure() ? proxyAuthorization : null);
             RequestInfo info = new RequestInfo(plain.toUri(), method, h.copy(),
@@ -351,7 +351,8 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
 
     /** The complete headers of one hop, in aiohttp's order: Host, the user's, then the automatic ones. */
     private Headers headersFor(String method, HttpUrl url, Headers requestHeaders, RequestBody body, BasicAuth hopAuth,
-            Map<String, String> requestCookies, Set<String> requestSkips, String proxyAuthorization) throws ClientError {
+            Map<String, String> requestCookies, Set<String> requestSkips, String proxyAuthorization, boolean expect100)
+            throws ClientError {
         Headers h = new Headers();
         if (!requestHeaders.contains("Host")) {
             h.add("Host", url.hostHeader());
@@ -398,6 +399,9 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
             }
         } else if (!NO_BODY_METHODS.contains(method) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
             h.add("Content-Length", "0");
+        }
+        if (expect100 && body != null && !h.contains("Expect")) {
+            h.add("Expect", "100-continue");
         }
         if (connector.forceClose() && !h.contains("Connection")) {
             h.add("Connection", "close");

@@ -1,6 +1,7 @@
 package io.jasyncio.http.client;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.http.protocol.Headers;
 import io.jasyncio.http.protocol.HttpEvent;
@@ -60,13 +61,17 @@ final class Exchange {
             boolean owned = true;
             Task<Void> writer = null;
             try {
-                writeHead(session, conn, hop, traces);
-                if (hop.body != null && hop.body.inMemory(session.objectMapper()) == null) {
-                    writer = startBodyWriter(conn, hop, traces);
+                // Expect: 100-continue: the body waits for the server's 100 (or is never sent).
+                Future<Void> continued = hop.body != null && hop.headers.containsToken("Expect", "100-continue")
+                        ? conn.stream.writer().getLoop().createFuture() : null;
+                byte[] inMemory = hop.body == null ? null : hop.body.inMemory(session.objectMapper());
+                writeHead(conn, hop, continued == null ? inMemory : null, traces);
+                if (hop.body != null && (inMemory == null || continued != null)) {
+                    writer = startBodyWriter(conn, hop, inMemory, continued, traces);
                 }
                 ResponseHead head;
                 try {
-                    head = readHead(conn, readTimeouts);
+                    head = readHead(conn, readTimeouts, continued);
                 } catch (HttpParseException e) {
                     throw new ClientResponseError(hop.info, history, 400, e.getMessage(), null, e);
                 } catch (ClientError e) {
@@ -99,14 +104,13 @@ final class Exchange {
         }
     }
 
-    private static void writeHead(ClientSession session, HttpConnection conn, Exchange.Hop hop, Traces traces)
-            throws ClientError {
+    /** Writes the head, and {@code body} (in memory, or null) with it. */
+    private static void writeHead(HttpConnection conn, Exchange.Hop hop, byte[] body, Traces traces) {
         byte[] head = HttpWriter.encodeRequestHead(new RequestHead(hop.method, hop.target, HttpVersion.HTTP_1_1,
                 hop.headers));
         conn.parser.expectResponseTo(hop.method);
         conn.gotResponseBytes = false;
         StreamWriter w = conn.stream.writer();
-        byte[] body = hop.body == null ? null : hop.body.inMemory(session.objectMapper());
         if (body != null && body.length > 0 && body.length <= 16 * 1024) {
             byte[] both = new byte[head.length + body.length];
             System.arraycopy(head, 0, both, 0, head.length);
@@ -133,16 +137,20 @@ final class Exchange {
      * response can be read meanwhile (a server may answer before it has read everything). A failure
      * aborts the connection, which ends the response side's wait too.
      */
-    private static Task<Void> startBodyWriter(HttpConnection conn, Hop hop, Traces traces) {
+    private static Task<Void> startBodyWriter(HttpConnection conn, Hop hop, byte[] inMemory, Future<Void> continued,
+            Traces traces) {
         if (hop.body instanceof RequestBody.Stream s) {
             s.claim();
         }
-        boolean chunked = hop.body.length() < 0;
+        boolean chunked = inMemory == null && hop.body.length() < 0;
         StreamWriter w = conn.stream.writer();
         Task<Void> task = Asyncio.createTask(() -> {
             long[] sent = {0};
             try {
-                hop.body.writeTo((b, off, len) -> {
+                if (continued != null) {
+                    continued.await();
+                }
+                RequestBody.BodySink sink = (b, off, len) -> {
                     if (chunked) {
                         w.write(HttpWriter.encodeChunk(b, off, len));
                     } else {
@@ -154,10 +162,15 @@ final class Exchange {
                                 off == 0 && len == b.length ? b : java.util.Arrays.copyOfRange(b, off, off + len)));
                     }
                     w.drain();
-                });
+                };
+                if (inMemory != null) {
+                    sink.write(inMemory, 0, inMemory.length);
+                } else {
+                    hop.body.writeTo(sink);
+                }
                 if (chunked) {
                     w.write(HttpWriter.lastChunk(null));
-                } else if (sent[0] != hop.body.length()) {
+                } else if (inMemory == null && sent[0] != hop.body.length()) {
                     throw new IOException("the request body had " + sent[0] + " bytes, not the " + hop.body.length()
                             + " announced (a file that changed while it was sent?)");
                 }
@@ -193,13 +206,16 @@ final class Exchange {
     }
 
     /**
-     * Reads the next response head on {@code conn}, skipping interim (1xx) responses.
+     * Reads the next response head on {@code conn}, skipping interim (1xx) responses; a 100
+     * completes {@code continued} (may be null), which the body writer of an
+     * {@code Expect: 100-continue} request waits for.
      *
      * @throws ServerDisconnectedError when the connection ends before the head does
      * @throws ClientOSError when it breaks
      * @throws HttpParseException when the head is malformed (the caller says for which request)
      */
-    static ResponseHead readHead(HttpConnection conn, ReadTimeouts timeouts) throws HttpParseException, ClientError {
+    static ResponseHead readHead(HttpConnection conn, ReadTimeouts timeouts, Future<Void> continued)
+            throws HttpParseException, ClientError {
         while (true) {
             HttpEvent ev = conn.parser.next();
             switch (ev) {
@@ -208,6 +224,9 @@ final class Exchange {
                         return h;
                     }
                     // 1xx: its End follows at once; the final response comes after it.
+                    if (h.status() == 100 && continued != null && !continued.done()) {
+                        continued.setResult(null);
+                    }
                 }
                 case HttpEvent.End end -> { }
                 case HttpEvent.NeedData need -> {

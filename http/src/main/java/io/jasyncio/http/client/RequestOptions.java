@@ -49,6 +49,7 @@ public final class RequestOptions {
     BasicAuth proxyAuth;
     Boolean raiseForStatus;
     Object traceRequestCtx;
+    boolean expect100;
 
     /** Empty options. */
     public RequestOptions() {}
@@ -218,6 +219,16 @@ public final class RequestOptions {
     /** Whether a status of 400 or more raises {@link ClientResponseError} (default: the session's, false). */
     public RequestOptions raiseForStatus(boolean raise) {
         this.raiseForStatus = raise;
+        return this;
+    }
+
+    /**
+     * Sends {@code Expect: 100-continue} and the body only once the server answered 100 Continue
+     * (aiohttp's {@code expect100=True}); a server that answers with a final status at once never
+     * gets the body (and the connection is not reused).
+     */
+    public RequestOptions expect100(boolean expect) {
+        this.expect100 = expect;
         return this;
     }
 

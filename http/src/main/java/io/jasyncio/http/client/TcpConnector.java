@@ -507,7 +507,7 @@ public final class TcpConnector implements AutoCloseable, AsyncCloseable {
             conn.parser.expectResponseTo("CONNECT");
             ResponseHead head;
             try {
-                head = Exchange.readHead(conn, ReadTimeouts.NONE);
+                head = Exchange.readHead(conn, ReadTimeouts.NONE, null);
                 HttpEvent end;
                 while (!((end = conn.parser.next()) instanceof HttpEvent.End)) {
                     if (end instanceof HttpEvent.NeedData) {

@@ -152,4 +152,18 @@ class ClientServerTest {
             assertThat(server.connectionCount()).isEqualTo(1); // the cancelled one is gone
         }
     }
+
+    @Test
+    void expect100ContinueSendsTheBodyAfterTheServersGoAhead() throws Exception {
+        Application app = new Application();
+        app.router().post("/upload", r -> Response.text("got " + r.read().length));
+        serve(app);
+        try (ClientSession s = session(1)) {
+            ClientResponse r = s.post("upload", RequestOptions.create().data("x".repeat(1000)).expect100(true));
+            assertThat(r.text()).isEqualTo("got 1000");
+            assertThat(r.requestInfo().headers().get("Expect")).isEqualTo("100-continue");
+            assertThat(s.post("upload", RequestOptions.create().data("again").expect100(true)).text()).isEqualTo("got 5");
+            assertThat(s.connector().statistics().created()).isEqualTo(1);
+        }
+    }
 }

@@ -520,4 +520,33 @@ class ClientSessionTest {
                 .isEqualTo("Basic " + java.util.Base64.getEncoder().encodeToString("u@x:p".getBytes(UTF_8)));
         assertThat(server.requests.get(1).header("Host")).isEqualTo("example.com");
     }
+
+    @Test
+    void aServerThatRefusesAnExpect100RequestNeverGetsTheBody() throws Exception {
+        TestServer server = TestServer.start(network, "example.com", 80, c -> {
+            var head = c.readHead();
+            c.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n");
+            c.writer.drain();
+            sleep(1);
+            assertThat(c.reader.atEof()).isTrue(); // the client closed without sending the body
+            server(head);
+        });
+        try (ClientSession session = session()) {
+            ClientResponse r = session.put("http://example.com/big", RequestOptions.create().data("x".repeat(10_000))
+                    .expect100(true));
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.read()).isEmpty();
+            assertThat(session.connector().statistics()).isEqualTo(new TcpConnector.Statistics(0, 0, 0, 1, 0));
+            sleep(2);
+        }
+        assertThat(heads).hasSize(1);
+        assertThat(heads.getFirst().headers().get("Expect")).isEqualTo("100-continue");
+        assertThat(heads.getFirst().headers().get("Content-Length")).isEqualTo("10000");
+    }
+
+    final List<io.jasyncio.http.protocol.RequestHead> heads = new ArrayList<>();
+
+    private void server(io.jasyncio.http.protocol.RequestHead head) {
+        heads.add(head);
+    }
 }
