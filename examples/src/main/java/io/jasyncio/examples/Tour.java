@@ -42,7 +42,7 @@ public final class Tour {
             new Ported(11, "Async Iterators and Generators", Section11AsyncGenerators::new),
             new Ported(12, "Debugging and Profiling", Section12Debugging::new),
             new Ported(13, "Combining Asyncio with Threads/Processes", Section13Executors::new),
-            new Planned(14, "Real-World Pattern: Async Web Scraper with Rate Limiting", 8),
+            new Ported(14, "Real-World Pattern: Async Web Scraper with Rate Limiting", Section14WebScraper::new),
             new Ported(15, "Performance Do's and Don'ts", Section15Performance::new));
 
     /** Runs the tour (no argument) or section N (one argument), and exits with the code of {@link #run}. */

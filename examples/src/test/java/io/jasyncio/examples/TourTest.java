@@ -51,12 +51,14 @@ class TourTest {
     void aSectionNotPortedYetNamesItsIssueAndExitsWith3() {
         Streams s = new Streams();
 
-        int code = s.run(Tour.SECTIONS, "14");
+        // Every seed section is ported now: the mechanism, on a table of its own.
+        List<Section> sections = List.of(new Ported(1, "First", out -> printing(out, "one")), new Planned(2, "Second", 8));
+        int code = s.run(sections, "2");
 
         assertThat(code).isEqualTo(Tour.NOT_PORTED).isEqualTo(3);
         assertThat(s.out()).isEmpty();
-        assertThat(s.err()).contains("section 14 (Real-World Pattern: Async Web Scraper with Rate Limiting) is not ported yet")
-                .contains("issue 8");
+        assertThat(s.err()).contains("section 2 (Second) is not ported yet").contains("issue 8")
+                .contains("Ported so far: 1.");
     }
 
     @Test
@@ -102,7 +104,7 @@ class TourTest {
         assertThat(Tour.SECTIONS).extracting(Section::number)
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 15).boxed().toList());
         assertThat(Tour.SECTIONS).filteredOn(s -> s instanceof Ported).extracting(Section::number)
-                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15);
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         assertThat(Tour.SECTIONS.get(2).heading()).isEqualTo("=== 3. Tasks: Running Coroutines Concurrently ===");
     }
 
