@@ -34,7 +34,7 @@ public final class HttpServer implements Supplier<BaseProtocol> {
     private final Application app;
     private final ServerOptions options;
     private final EventLoop loop;
-    /** Open connections, oldest first. */
+    /** Connections being served (open, or lost while their request still runs), oldest first. */
     private final Set<ServerConnection> connections = new LinkedHashSet<>();
     /** Where responses are encoded (shared: the loop runs one connection at a time). */
     private final Wire wire = new Wire();
@@ -85,7 +85,10 @@ public final class HttpServer implements Supplier<BaseProtocol> {
         return wire;
     }
 
-    /** The number of open connections. */
+    /**
+     * The number of connections being served: open ones, and lost ones whose request is still
+     * running (a handler is not cancelled by a disconnect unless {@link ServerOptions#handlerCancellation()}).
+     */
     public int connectionCount() {
         return connections.size();
     }

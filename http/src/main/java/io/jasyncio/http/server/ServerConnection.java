@@ -176,6 +176,7 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
         server.attach(this);
         task = loop.createTask(this::serve);
         task.addDoneCallback(done -> {
+            server.detach(this); // only now: a lost connection whose handler still runs is still in flight
             if (!done.cancelled() && done.exception() != null) {
                 loop.callExceptionHandler(ExceptionContext.builder("Unhandled exception in an HTTP connection")
                         .exception(done.exception()).put("transport", transport).build());
@@ -230,7 +231,6 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
     public void connectionLost(Throwable exc) {
         lost = true;
         super.connectionLost(exc);
-        server.detach(this);
         if (timer != null) {
             timer.cancel();
             timer = null;

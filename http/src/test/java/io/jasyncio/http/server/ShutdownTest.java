@@ -87,6 +87,33 @@ class ShutdownTest {
     }
 
     @Test
+    void deadlineAlsoCancelsAHandlerWhoseClientIsGone(VirtualClock clock) throws Exception {
+        List<String> log = new ArrayList<>();
+        Event inHandler = new Event();
+        Application app = new Application();
+        app.router().get("/stuck", r -> {
+            inHandler.set();
+            try {
+                sleep(1000);
+            } catch (CancelledError e) {
+                log.add("cancelled at " + clock.time());
+                throw e;
+            }
+            return Response.text("never");
+        });
+        TestServer s = TestServer.start(app, ServerOptions.defaults().withShutdownTimeout(5));
+        RawClient c = s.connect();
+        c.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n");
+        inHandler.await();
+        c.c.writer().transport().abort(); // the client leaves; the handler goes on (no handler cancellation)
+        sleep(1);
+        assertThat(s.runner.server().connectionCount()).isEqualTo(1);
+        double t0 = clock.time();
+        s.close();
+        assertThat(log).containsExactly("cancelled at " + (t0 + 5));
+    }
+
+    @Test
     void siteStopShutsDownOnlyItsOwnConnections(VirtualClock clock) throws Exception {
         Application app = new Application();
         app.router().get("/", r -> Response.text("hi"));
