@@ -102,7 +102,8 @@ public final class ClientResponse implements AutoCloseable {
         String encoding = head.headers().get("Content-Encoding");
         if (autoDecompress && encoding != null) {
             try {
-                ContentDecoder d = ContentDecoder.forEncoding(encoding);
+                // The decoded size is capped as the body is (HttpLimits.maxBodySize): the zip-bomb guard.
+                ContentDecoder d = ContentDecoder.forEncoding(encoding, connector.limits().maxBodySize());
                 decoder = d.isIdentity() ? null : d;
             } catch (HttpParseException unsupported) {
                 decoder = null; // an unknown coding is handed over as it is, as aiohttp does

@@ -219,6 +219,24 @@ class ClientSessionTest {
     }
 
     @Test
+    void theBodyLimitCapsTheDecodedSizeToo() throws Exception {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(new byte[1 << 20]); // 1 MiB of zeros: about 1 KiB compressed
+        }
+        TestServer.serving(network, "example.com", 80, (c, r) -> {
+            c.write("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + gz.size() + "\r\n\r\n");
+            c.write(gz.toByteArray());
+        });
+        try (ClientSession session = session(TcpConnector.builder().limits(
+                io.jasyncio.http.protocol.HttpLimits.defaults().withMaxBodySize(64 * 1024)));
+                ClientResponse r = session.get("http://example.com/")) {
+            assertThat(catchThrowable(r::read)).isInstanceOf(ClientPayloadError.class);
+            assertThat(session.connector().statistics().acquired()).isZero();
+        }
+    }
+
+    @Test
     void aCorruptGzipBodyIsAPayloadError() throws Exception {
         TestServer.serving(network, "example.com", 80, (c, r) ->
                 c.write("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nnope!"));
