@@ -51,6 +51,12 @@ class ThousandConnectionsTest {
 
     @Test
     void thousandKeepAliveConnectionsLoseNothing() throws Exception {
+        // Both processes hold a descriptor per connection (the child inherits this JVM's limit, which
+        // the JVM raises to the hard limit at start).
+        long fds = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        assertThat(fds).as("open-file limit (ulimit -n) too low for %d connections: raise it", CONNECTIONS)
+                .isGreaterThan(2L * CONNECTIONS + 200);
         Application app = new Application();
         AppRunner[] runner = new AppRunner[1];
         app.router().get("/count", r -> Response.text(String.valueOf(runner[0].server().connectionCount())));
