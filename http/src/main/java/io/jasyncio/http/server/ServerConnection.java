@@ -283,8 +283,8 @@ final class ServerConnection extends FlowControlProtocol implements BufferedProt
                 }
             }
         } catch (CancelledError e) {
-            if (transport != null) {
-                transport.abort();
+            if (!lost) {
+                transport.abort(); // the shutdown deadline: nothing more is sent
             }
             throw e;
         } finally {
