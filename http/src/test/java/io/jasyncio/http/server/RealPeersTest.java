@@ -143,6 +143,26 @@ class RealPeersTest {
     }
 
     @Test
+    void unixSocketSiteWithCurl(@TempDir Path dir) throws Exception {
+        Application app = new Application();
+        app.router().get("/who", r -> Response.text("remote=" + r.remote()));
+        AppRunner runner = new AppRunner(app);
+        runner.setup();
+        Path socket = dir.resolve("http.sock");
+        UnixSite site = new UnixSite(runner, socket);
+        site.start();
+        try {
+            assertThat(site.name()).isEqualTo("http://unix:" + socket + ":");
+            Peers.Result r = Peers.run(20, List.of(CURL, "-s", "--unix-socket", socket.toString(), "http://x/who"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("remote=null");
+        } finally {
+            runner.cleanup();
+        }
+        assertThat(Files.exists(socket)).isFalse();
+    }
+
+    @Test
     void wrkGetsOnlySuccessfulResponses() throws Exception {
         AppRunner runner = new AppRunner(app());
         int port = start(runner);
