@@ -169,6 +169,15 @@ public final class StreamReader implements AsyncIterable<byte[]> {
     }
 
     /**
+     * The number of bytes buffered and not yet read; never suspends. An HTTP client's pool uses it
+     * to refuse an idle connection on which the server sent something unasked (a 408 before it
+     * closes), which would otherwise be read as the answer to the next request.
+     */
+    public int buffered() {
+        return tail - head;
+    }
+
+    /**
      * Appends {@code data} (copied) and wakes a waiting read.
      *
      * @throws IllegalStateException after {@link #feedEof()}
@@ -581,11 +590,6 @@ public final class StreamReader implements AsyncIterable<byte[]> {
         buf = EMPTY;
         head = 0;
         tail = 0;
-    }
-
-    /** How many bytes are buffered (tests). */
-    int buffered() {
-        return tail - head;
     }
 
     /** A copy of the buffered bytes (tests: asyncio's tests read {@code stream._buffer}). */

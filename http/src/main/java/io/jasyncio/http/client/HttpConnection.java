@@ -33,10 +33,13 @@ final class HttpConnection {
         this.parser = HttpParser.forResponses(limits);
     }
 
-    /** Whether an idle connection may still carry a request: the server has not closed or broken it. */
+    /**
+     * Whether an idle connection may still carry a request: the server has not closed or broken
+     * it, nor sent anything unasked (a 408 before it closes would be read as the next answer).
+     */
     boolean usable() {
         return !closed && !stream.writer().isClosing() && stream.reader().exception() == null
-                && !stream.reader().atEof() && parser.atMessageBoundary();
+                && !stream.reader().atEof() && stream.reader().buffered() == 0 && parser.atMessageBoundary();
     }
 
     /** Closes gracefully (what was written is still sent; TLS sends close_notify). Idempotent. */

@@ -69,6 +69,34 @@ class PoolTest {
     }
 
     @Test
+    void anIdleConnectionOnWhichTheServerSentSomethingUnaskedIsNotReused() throws Exception {
+        TestServer server = TestServer.start(network, "a.test", 80, conn -> {
+            TestServer.Request r = conn.readRequest();
+            if (conn.number == 1) {
+                conn.respond(200, "OK", "first");
+                // A server timing the idle connection out, once the client is done with it: its
+                // 408, then (later) the close. The bytes wait in the idle connection's reader.
+                io.jasyncio.Asyncio.sleep(0.5);
+                conn.write("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+                io.jasyncio.Asyncio.sleep(60);
+            } else {
+                conn.respond(200, "OK", "second " + r.head().target());
+            }
+        });
+        try (ClientSession s = session(TcpConnector.builder())) {
+            try (ClientResponse first = s.get("http://a.test/1")) {
+                assertThat(first.text()).isEqualTo("first");
+            }
+            io.jasyncio.Asyncio.sleep(1); // the 408 arrives while the connection is idle
+            try (ClientResponse second = s.get("http://a.test/2")) {
+                assertThat(second.status()).isEqualTo(200);
+                assertThat(second.text()).isEqualTo("second /2");
+            }
+            assertThat(server.connections).isEqualTo(2);
+        }
+    }
+
+    @Test
     void thePerHostLimitLetsOtherHostsThrough() throws Exception {
         servers("a.test", "b.test");
         try (ClientSession s = session(TcpConnector.builder().limit(10).limitPerHost(1))) {
