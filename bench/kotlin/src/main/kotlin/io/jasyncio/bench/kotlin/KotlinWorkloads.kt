@@ -1,15 +1,12 @@
 package io.jasyncio.bench.kotlin
 
 import java.lang.management.ManagementFactory
-import kotlin.coroutines.ContinuationInterceptor
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Deferred
-import kotlinx.coroutines.Delay
 import kotlinx.coroutines.ExecutorCoroutineDispatcher
 import kotlinx.coroutines.ExperimentalCoroutinesApi
-import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.channels.Channel
@@ -135,26 +132,6 @@ object KotlinWorkloads {
                 delay(d)
                 if (++fired == n) all.complete(Unit)
             }
-        }
-        all.await()
-        fired
-    }
-
-    /**
-     * Plain timer callbacks, as jasyncio's `callLater`: the dispatcher's own `Delay.invokeOnTimeout`
-     * (the internal API under `withTimeout`), one `Runnable` per delay, no coroutine per timer.
-     */
-    @OptIn(InternalCoroutinesApi::class)
-    @JvmStatic
-    fun timersCallback(loop: KLoop, delaysMs: LongArray): Int = loop.run {
-        val timers = coroutineContext[ContinuationInterceptor] as Delay
-        val all = CompletableDeferred<Unit>()
-        val n = delaysMs.size
-        var fired = 0
-        val count = Runnable { if (++fired == n) all.complete(Unit) }
-        val ctx = coroutineContext
-        for (d in delaysMs) {
-            timers.invokeOnTimeout(d, count, ctx)
         }
         all.await()
         fired
