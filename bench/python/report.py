@@ -18,6 +18,8 @@ import re
 import statistics
 import subprocess
 
+import peers  # issue 9's Kotlin and virtual-thread rows (bench/python/peers.py)
+
 TIMER_COUNT = 1_000_000
 ANALYSIS_HEADING = "## Analysis (hand-written"
 
@@ -238,6 +240,7 @@ def main():
     add(f"| machine | {m['nproc']} CPUs ({m['cpu']}), {m['mem']} RAM, Linux {m['kernel']} |")
     add(f"| JDK | {m['java']} |")
     add(f"| Python | {m['python']} (Debian's `/usr/bin/python3`); uvloop {m['uvloop']} |")
+    add(peers.versions_row())
     gits = sorted({(mt or {}).get("git") for mt in metas.values() if mt})
     add(f"| jasyncio | commit {', '.join(g for g in gits if g) or 'unknown'} (core built from the working tree) |")
     for w, mt in metas.items():
@@ -256,6 +259,7 @@ def main():
     add("")
 
     summary = []  # (workload, target, jasyncio, cpython, ratio text, verdict)
+    psummary = []  # the same against Kotlin / virtual threads (peers.py)
     sections = []
 
     # ---- 1. task steps ----
@@ -269,19 +273,22 @@ def main():
     S.append("## 1. Task steps: 10 tasks each looping `sleep(0)`")
     S.append("")
     if cont or cpy:
-        S.append("| implementation | steps/s (median) | min – max | ns per step | JMH score ± error | vs CPython asyncio | allocated per step | GC pauses (share of time) |")
-        S.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        S.append("| implementation | steps/s (median) | min – max | ns per step | JMH score ± error | vs CPython asyncio | vs best peer | allocated per step | GC pauses (share of time) |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         rows = [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
                 ("jasyncio, portable engine", port["primary"] if port else None, port),
                 ("CPython asyncio", cpy, None),
-                ("uvloop", py.get("uvloop"), None)]
+                ("uvloop", py.get("uvloop"), None)] + peers.rows(raw, "steps")
+        best = peers.best(rows)
         for name, st, e in rows:
             if st is None:
                 continue
             err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
             al, g = fmt_gc(*gc_info(e))
             S.append(f"| {name} | {num(st.median)} | {rng(st)} | {num(1e9 / st.median, 0)} | {err} | "
-                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {al} | {g} |")
+                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {peers.vs_best(st.median, best)} | {al} | {g} |")
+        S.append("")
+        S.append(peers.best_note(best, "steps/s"))
         S.append("")
         if base:
             b = base["primary"]
@@ -301,6 +308,8 @@ def main():
                     f"on top of the {num(base['primary'].median)} ns switch; the budget is "
                     f"{num(base['primary'].median / TARGETS['steps_vs_limit'] - base['primary'].median)} ns)."
                     if cont and base else "."))
+        S.append(peers.kotlin_target(psummary, "task steps vs Kotlin `yield()`", "steps", cont["primary"].median if cont else None,
+                                     f"{num(cont['primary'].median)} steps/s" if cont else "-", peers.kotlin_best(rows), "steps/s"))
         if port and cpy:
             S.append(f"- Portable engine (reported, no target): {fmt_ratio(ratio(port['primary'].median, cpy.median))} "
                      f"CPython asyncio; every step is two thread hand-offs (park/unpark) between the loop thread "
@@ -329,21 +338,28 @@ def main():
     S.append("## 2. Spawn + gather of 100,000 trivial tasks")
     S.append("")
     if cont or cpy:
-        S.append("| implementation | tasks/s (median) | min – max | µs per task | JMH score ± error | vs CPython asyncio | allocated per task | GC pauses (share of time) |")
-        S.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, st, e in [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
-                            ("jasyncio, portable engine", port["primary"] if port else None, port),
-                            ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)]:
+        S.append("| implementation | tasks/s (median) | min – max | µs per task | JMH score ± error | vs CPython asyncio | vs best peer | allocated per task | GC pauses (share of time) |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        rows = [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
+                ("jasyncio, portable engine", port["primary"] if port else None, port),
+                ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)] + peers.rows(raw, "spawn")
+        best = peers.best(rows)
+        for name, st, e in rows:
             if st is None:
                 continue
             err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
             al, g = fmt_gc(*gc_info(e))
             S.append(f"| {name} | {num(st.median)} | {rng(st)} | {1e6 / st.median:.2f} | {err} | "
-                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {al} | {g} |")
+                     f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {peers.vs_best(st.median, best)} | {al} | {g} |")
+        S.append("")
+        S.append(peers.best_note(best, "tasks/s"))
         S.append("")
         r = ratio(cont["primary"].median, cpy.median) if cont and cpy else None
         S.append(f"- Target ≥{TARGETS['spawn']:.0f}x CPython asyncio's tasks/s: {fmt_ratio(r)} → "
                  f"{verdict(None if r is None else r >= TARGETS['spawn'])}.")
+        S.append(peers.kotlin_target(psummary, "spawn + gather vs Kotlin `async` + `awaitAll`", "spawn",
+                                     cont["primary"].median if cont else None,
+                                     f"{num(cont['primary'].median)} tasks/s" if cont else "-", peers.kotlin_best(rows), "tasks/s"))
         summary.append(("spawn + gather, 100,000 tasks", f"≥{TARGETS['spawn']:.0f}x CPython",
                         f"{num(cont['primary'].median)} tasks/s" if cont else "-",
                         f"{num(cpy.median)} tasks/s" if cpy else "-", fmt_ratio(r),
@@ -369,8 +385,8 @@ def main():
         S.append("is the loop thread's CPU time only (scheduling + firing, without idle waits and without GC")
         S.append("threads), i.e. the loop's own cost per timer.")
         S.append("")
-        S.append("| implementation | callbacks/s, wall (median) | min – max | vs CPython asyncio | callbacks per loop-CPU-second (median) | min – max | vs CPython asyncio | allocated per timer | GC pauses (share of time) |")
-        S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        S.append("| implementation | callbacks/s, wall (median) | min – max | vs CPython asyncio | vs best peer | callbacks per loop-CPU-second (median) | min – max | vs CPython asyncio | vs best peer | allocated per timer | GC pauses (share of time) |")
+        S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
         def jstats(e):
             wall = e["primary"].map(lambda ms: 1e6 / (ms / 1000.0))  # ms/op -> callbacks/s
@@ -387,12 +403,20 @@ def main():
             rows.append(("CPython asyncio", cpy, pycpu.get("cpython-asyncio"), None))
         if py.get("uvloop"):
             rows.append(("uvloop", py.get("uvloop"), pycpu.get("uvloop"), None))
+        prows = peers.timer_rows(raw, jstats)
+        rows += prows
+        best = peers.best(rows)
+        best_cpu = peers.best([(r[0], r[2]) for r in rows if r[2] is not None])
         cpy_cpu = pycpu.get("cpython-asyncio")
         for name, wall, cpu, e in rows:
             al, g = fmt_gc(*gc_info(e, TIMER_COUNT))
             S.append(f"| {name} | {num(wall.median)} | {rng(wall)} | {fmt_ratio(ratio(wall.median, cpy.median if cpy else None))} | "
+                     f"{peers.vs_best(wall.median, best)} | "
                      f"{num(cpu.median) if cpu else '-'} | {rng(cpu) if cpu else '-'} | "
-                     f"{fmt_ratio(ratio(cpu.median, cpy_cpu.median)) if cpu and cpy_cpu else '-'} | {al} | {g} |")
+                     f"{fmt_ratio(ratio(cpu.median, cpy_cpu.median)) if cpu and cpy_cpu else '-'} | "
+                     f"{peers.vs_best(cpu.median, best_cpu) if cpu else '-'} | {al} | {g} |")
+        S.append("")
+        S.append(peers.best_note(best, "callbacks/s, wall") + " " + peers.best_note(best_cpu, "callbacks per loop-CPU-second"))
         S.append("")
         cwall, ccpu = jstats(cont) if cont else (None, None)
         r = ratio(cwall.median, cpy.median) if cont and cpy else None
@@ -404,6 +428,7 @@ def main():
                      f" that cost nothing would score at most ~{num(TIMER_COUNT)} callbacks/s ="
                      f" {fmt_ratio(TIMER_COUNT / cpy.median)} CPython asyncio's {num(cpy.median)} on this machine:"
                      f" the ≥{TARGETS['timers']:.0f}x wall target {'cannot be met here as specified' if TIMER_COUNT / cpy.median < TARGETS['timers'] else 'is within reach'}.")
+        S.extend(peers.timers_bullets(prows, rows[0] if cont else None, psummary))
         summary.append(("1,000,000 `callLater` timers", f"≥{TARGETS['timers']:.0f}x CPython",
                         f"{num(cwall.median)} callbacks/s" if cont else "-",
                         f"{num(cpy.median)} callbacks/s" if cpy else "-", fmt_ratio(r),
@@ -426,15 +451,19 @@ def main():
         S.append("each task in `sleep(3600)`; `future`: each task awaiting one shared future that never completes")
         S.append("(an `Event.wait()` at shallow depth).")
         S.append("")
-        S.append("| implementation | scenario | bytes per task (median) | min – max | runs | create + suspend, s | vs CPython asyncio (same scenario) |")
-        S.append("|---|---|---:|---:|---:|---:|---:|")
+        S.append("| implementation | scenario | bytes per task (median) | min – max | runs | create + suspend, s | vs CPython asyncio (same scenario) | vs best peer |")
+        S.append("|---|---|---:|---:|---:|---:|---:|---:|")
         groups = {}
         for r in jrec:
             groups.setdefault((f"jasyncio, {r['engine']} engine", r["scenario"]), []).append((r["bytes_per_task"], r["create_and_suspend_s"]))
         for r in prec:
             groups.setdefault(({"cpython-asyncio": "CPython asyncio (RSS)", "uvloop": "uvloop (RSS)"}.get(r["impl"], r["impl"]), r["scenario"]), []).append((r["value"], r["create_and_suspend_s"]))
-        order = ["jasyncio, continuation engine", "jasyncio, portable engine", "CPython asyncio (RSS)", "uvloop (RSS)"]
+        pgroups = peers.memory_groups(raw)
+        groups.update(pgroups)
+        order = ["jasyncio, continuation engine", "jasyncio, portable engine", "CPython asyncio (RSS)", "uvloop (RSS)"] + peers.MEMORY_ORDER
         cpy_by = {sc: Stat([v for v, _ in groups[k]]) for k in groups for sc in [k[1]] if k[0] == "CPython asyncio (RSS)"}
+        best_by = {sc: peers.best([(k[0], Stat([v for v, _ in groups[k]])) for k in groups if k[1] == sc], higher=False)
+                   for sc in ("sleep", "future")}
         mem_ok = {}
         for impl in order:
             for sc in ("sleep", "future"):
@@ -444,7 +473,8 @@ def main():
                 st = Stat([v for v, _ in vals])
                 t = statistics.median([s for _, s in vals])
                 S.append(f"| {impl} | {sc} | {num(st.median)} | {rng(st)} | {st.n} | {t:.1f} | "
-                         f"{fmt_ratio(ratio(st.median, cpy_by[sc].median)) if sc in cpy_by else '-'} |")
+                         f"{fmt_ratio(ratio(st.median, cpy_by[sc].median)) if sc in cpy_by else '-'} | "
+                         f"{peers.vs_best(st.median, best_by[sc])} |")
                 if impl == "jasyncio, continuation engine":
                     mem_ok[sc] = st.median
         S.append("")
@@ -457,6 +487,7 @@ def main():
                                 f"{num(cpy_by[sc].median)} B/task (RSS)" if sc in cpy_by else "-",
                                 fmt_ratio(ratio(mem_ok[sc], cpy_by[sc].median)) if sc in cpy_by else "-",
                                 verdict(mem_ok[sc] <= TARGETS['memory'])))
+        S.extend(peers.memory_bullets(pgroups, mem_ok, psummary))
         # Where the bytes go: the class histogram of the first continuation-engine run.
         for sc in ("sleep", "future"):
             hist = parse_histogram(os.path.join(raw, f"java-memory-continuation-{sc}-1.err"))
@@ -559,21 +590,29 @@ def main():
                 S.append("Not run.")
                 S.append("")
                 continue
-            S.append(f"| implementation | {unit} (median) | min – max | µs per {per} | JMH score ± error | vs CPython asyncio | allocated per {per} | GC pauses (share of time) |")
-            S.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-            for name, st, e in [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
-                                ("jasyncio, portable engine", port["primary"] if port else None, port),
-                                ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)]:
+            S.append(f"| implementation | {unit} (median) | min – max | µs per {per} | JMH score ± error | vs CPython asyncio | vs best peer | allocated per {per} | GC pauses (share of time) |")
+            S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            rows = [("jasyncio, continuation engine", cont["primary"] if cont else None, cont),
+                    ("jasyncio, portable engine", port["primary"] if port else None, port),
+                    ("CPython asyncio", cpy, None), ("uvloop", py.get("uvloop"), None)] + peers.rows(raw, "sync", meth)
+            best = peers.best(rows)
+            for name, st, e in rows:
                 if st is None:
                     continue
                 err = f"{num(e['score'])} ± {num(e['primary'].error)}" if e else "-"
                 al, g = fmt_gc(*gc_info(e))
                 S.append(f"| {name} | {num(st.median)} | {rng(st)} | {1e6 / st.median:.3f} | {err} | "
-                         f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {al} | {g} |")
+                         f"{fmt_ratio(ratio(st.median, cpy.median if cpy else None))} | {peers.vs_best(st.median, best)} | {al} | {g} |")
+            S.append("")
+            S.append(peers.best_note(best, unit))
             S.append("")
             r = ratio(cont["primary"].median, cpy.median) if cont and cpy else None
             ok = None if r is None else r >= TARGETS[tkey]
             S.append(f"- Target ≥{TARGETS[tkey]:.0f}x CPython asyncio's {unit}: {fmt_ratio(r)} → {verdict(ok)}.")
+            if meth in peers.SYNC_TARGET:
+                S.append(peers.kotlin_target(psummary, f"{title} vs Kotlin's {peers.SYNC[meth][2]}", peers.SYNC_TARGET[meth],
+                                             cont["primary"].median if cont else None,
+                                             f"{num(cont['primary'].median)} {unit}" if cont else "-", peers.kotlin_best(rows), unit))
             S.append("")
             summary.append((title, f"≥{TARGETS[tkey]:.0f}x CPython",
                             f"{num(cont['primary'].median)} {unit}" if cont else "-",
@@ -604,6 +643,7 @@ def main():
     add("The portable (virtual-thread) engine's figures are in each section; the targets are set for the")
     add("default engine.")
     add("")
+    L.extend(peers.summary_table(psummary))
     for S in sections:
         L.extend(S)
     add("## How these numbers were made")
@@ -679,13 +719,13 @@ def generators_section(raw, summary):
     S.append("shorter, see the values column), 6 warm-up iterations for the generators (3 for the yardsticks), each")
     S.append("fork with `-XX:+AlwaysPreTouch`; Python: one untimed warm-up round, 5 timed rounds. Lower is better.")
     S.append("")
-    S.append("| variant | implementation | ns per value (median) | min – max | values per round | JMH score per round ± error | speed vs CPython (same variant) | cost vs bare continuation | allocated per value | GC pauses (share of time) |")
-    S.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    S.append("| variant | implementation | ns per value (median) | min – max | values per round | JMH score per round ± error | speed vs CPython (same variant) | speed vs best peer | cost vs bare continuation | allocated per value | GC pauses (share of time) |")
+    S.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     bare = gen_ns(jm.get(("GeneratorBaselineBench.continuation", None)))
     bare_ns = bare[0].median if bare else None
     results = {}
 
-    def row(label, impl, st, values, e, cpy_ns):
+    def row(label, impl, st, values, e, cpy_ns, best=None):
         ed = 3 if e and e["score"] < 10 else 1
         err = f"{num(e['score'], ed)} ± {num(e['primary'].error, ed)} {e['unit'].split('/')[0]}" if e else "-"
         al, g = fmt_gc(*gc_info(e, values)) if e else ("-", "-")
@@ -693,18 +733,21 @@ def generators_section(raw, summary):
         vs_bare = f"{st.median / bare_ns:.2f}x" if bare_ns and impl.startswith("jasyncio") else "-"
         d = 2 if st.median < 10 else 1
         S.append(f"| {label} | {impl} | {num(st.median, d)} | {rng(st, d)} | {num(values)} | {err} | {vs_cpy} | "
-                 f"{vs_bare} | {al} | {g} |")
+                 f"{peers.vs_best_time(st.median, best)} | {vs_bare} | {al} | {g} |")
 
     for key, scen, label in GEN_VARIANTS + GEN_BASELINES:
         cpy = py.get(scen, {}).get("cpython-asyncio") if scen else None
         cpy_ns = cpy.median if cpy else None
+        prow = peers.gen_rows(raw, key)
+        best = peers.best([(i, py.get(scen, {}).get(i)) for i in ("cpython-asyncio", "uvloop") if scen and py.get(scen, {}).get(i)]
+                          + [(lbl, st) for lbl, st, _, _ in prow], higher=False) if key.startswith("GeneratorsBench") else None
         if key.startswith("GeneratorsBench"):
             for engine in ("continuation", "portable"):
                 e = jm.get((key, engine))
                 if e:
                     st, values = gen_ns(e)
                     results[(key, engine)] = st.median
-                    row(label, f"jasyncio, {engine} engine", st, values, e, cpy_ns)
+                    row(label, f"jasyncio, {engine} engine", st, values, e, cpy_ns, best)
         else:
             e = jm.get((key, None))
             if e:
@@ -715,7 +758,11 @@ def generators_section(raw, summary):
             for impl, name in (("cpython-asyncio", "CPython asyncio"), ("uvloop", "uvloop")):
                 st = py.get(scen, {}).get(impl)
                 if st:
-                    row(label, name if scen in ("async", "asyncsleep") else "CPython", st, 1_000_000, None, cpy_ns)
+                    row(label, name if scen in ("async", "asyncsleep") else "CPython", st, 1_000_000, None, cpy_ns, best)
+        for impl, st, values, e in prow:
+            row(label, impl, st, values, e, cpy_ns, best)
+    S.append("")
+    S.append("The best peer of each variant is the fastest of CPython, uvloop, Kotlin and virtual threads in it (lower ns is better).")
     S.append("")
     a_ns = results.get(("GeneratorsBench.asyncGenerator", "continuation"))
     b_ns = results.get(("GeneratorsBench.asyncGeneratorSleep", "continuation"))
