@@ -1,0 +1,122 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jasyncio.net.BaseTransport;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.signal.Signals;
+import io.jasyncio.subprocess.Pipes;
+import io.jasyncio.testing.AsyncioExtension;
+import io.jasyncio.testing.ExceptionRecorder;
+import io.jasyncio.testing.VirtualClock;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Review of the session's core changes: each test shows a problem found in review and is disabled
+ * until the fix (a patch in the review report) is applied.
+ */
+@ExtendWith(AsyncioExtension.class)
+class SessionReviewTest {
+
+    /** Records a protocol's callbacks. */
+    static final class Recorder implements Protocol {
+        final List<String> events = new ArrayList<>();
+        final Future<Void> lost = getRunningLoop().createFuture();
+
+        @Override
+        public void connectionMade(BaseTransport transport) {
+            events.add("made");
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            events.add("data");
+        }
+
+        @Override
+        public boolean eofReceived() {
+            events.add("eof");
+            return false;
+        }
+
+        @Override
+        public void connectionLost(Throwable exc) {
+            events.add("lost " + exc);
+            lost.setResult(null);
+        }
+    }
+
+    /** A stream whose reads block until {@link #release} opens (then EOF); counts close(). */
+    static final class BlockingInput extends InputStream {
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile int closes;
+
+        @Override
+        public int read() {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            closes++;
+        }
+    }
+
+    @Test
+    @Disabled("review: Pipes.awaitConnected sets its waiter with a bare setResult and does not close the transport when"
+            + " the wait fails: a connectReadPipe cancelled while connecting reports InvalidStateError ('Exception in"
+            + " callback') and leaks the transport and its pump (asyncio: _set_result_unless_cancelled, transport.close())")
+    void cancellingConnectReadPipeWhileItConnectsClosesTheTransportAndReportsNothing(ExceptionRecorder errors) {
+        BlockingInput in = new BlockingInput();
+        Recorder protocol = new Recorder();
+        try {
+            Task<?> connecting = createTask(() -> Pipes.connectReadPipe(() -> protocol, in));
+            sleep(0); // its first step ran: the transport exists and it waits for the connection
+            connecting.cancel();
+            while (!connecting.done()) {
+                sleep(0);
+            }
+            assertThat(connecting.cancelled()).isTrue();
+            try {
+                waitFor(protocol.lost, 10.0); // asyncio closes the transport it gives up on
+            } catch (TimeoutError e) {
+                throw new AssertionError("the transport of a cancelled connectReadPipe stays open: " + protocol.events
+                        + "; reported: " + errors.contexts(), e);
+            }
+            assertThat(protocol.events).containsExactly("made", "lost null");
+            assertThat(errors.messages()).isEmpty();
+        } finally {
+            in.release.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Disabled("review: since 4ee74f6 any registered reader stops a virtual clock from jumping, and a signal handler's"
+            + " wakeup pipe is one: with a handler installed, a virtual sleep(3600) takes an hour of real time (before,"
+            + " the clock jumped after its 50 ms patience; the pipe's peer is this process, not a real-time host)")
+    void aSignalHandlerDoesNotTurnVirtualTimeIntoRealTime(VirtualClock clock) {
+        Signals.addSignalHandler("USR1", () -> {});
+        try {
+            sleep(3600);
+            assertThat(clock.time()).isGreaterThanOrEqualTo(3600.0);
+        } finally {
+            Signals.removeSignalHandler("USR1");
+        }
+    }
+}
