@@ -16,14 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Review of the session's core changes: each test shows a problem found in review and is disabled
- * until the fix (a patch in the review report) is applied.
+ * Findings of a review of the core changes of 2026-11-25, fixed since: each test shows a problem
+ * the first version had.
  */
 @ExtendWith(AsyncioExtension.class)
 class SessionReviewTest {
@@ -78,9 +77,6 @@ class SessionReviewTest {
     }
 
     @Test
-    @Disabled("review: Pipes.awaitConnected sets its waiter with a bare setResult and does not close the transport when"
-            + " the wait fails: a connectReadPipe cancelled while connecting reports InvalidStateError ('Exception in"
-            + " callback') and leaks the transport and its pump (asyncio: _set_result_unless_cancelled, transport.close())")
     void cancellingConnectReadPipeWhileItConnectsClosesTheTransportAndReportsNothing(ExceptionRecorder errors) {
         BlockingInput in = new BlockingInput();
         Recorder protocol = new Recorder();
@@ -107,9 +103,6 @@ class SessionReviewTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    @Disabled("review: since 4ee74f6 any registered reader stops a virtual clock from jumping, and a signal handler's"
-            + " wakeup pipe is one: with a handler installed, a virtual sleep(3600) takes an hour of real time (before,"
-            + " the clock jumped after its 50 ms patience; the pipe's peer is this process, not a real-time host)")
     void aSignalHandlerDoesNotTurnVirtualTimeIntoRealTime(VirtualClock clock) {
         Signals.addSignalHandler("USR1", () -> {});
         try {

@@ -484,7 +484,9 @@ public class EventLoop implements AutoCloseable {
                     && !poller.waiting()) {
                 stalled();
             }
-            wait = clock.idleWait(deadline, inFlight > 0, poller.waiting());
+            // A reader on an in-process pipe (a signal's wakeup) is like work in flight: its writer
+            // is a thread of ours, not a peer in real time.
+            wait = clock.idleWait(deadline, inFlight > 0 || poller.inProcessWaiting(), poller.peerWaiting());
         }
         select(wait);
         drainInbox();

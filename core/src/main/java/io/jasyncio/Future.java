@@ -325,20 +325,17 @@ public class Future<T> implements Awaitable<T> {
         }
     }
 
-    /** Whether {@code callback} is among the callbacks waiting for this future (by identity). */
-    final boolean hasInternalCallback(Object callback) {
-        if (callback0 == callback) {
-            return true;
-        }
+    /**
+     * Whether {@code callback} is the callback most recently added to this future (by identity):
+     * gather's duplicate test, which runs while no other code can add callbacks, so that its own
+     * callback, if there, is the last one.
+     */
+    final boolean lastCallbackIs(Object callback) {
         ArrayList<Object> rest = callbacks;
-        if (rest != null) {
-            for (int i = 0, n = rest.size(); i < n; i++) {
-                if (rest.get(i) == callback) {
-                    return true;
-                }
-            }
+        if (rest != null && !rest.isEmpty()) {
+            return rest.get(rest.size() - 1) == callback;
         }
-        return false;
+        return callback0 == callback;
     }
 
     /** Registers a task to be put on the ready queue when this future is done. */

@@ -36,7 +36,8 @@ final class Gathering extends Future<List<Object>> implements java.util.function
      *
      * <p>Two ways to find duplicates, with the same outcome. When every argument is a future, no
      * code runs while the gather is built, so a future's state cannot change meanwhile: a pending
-     * one is a duplicate if it already has this gather's callback (a short scan of its callbacks),
+     * one is a duplicate if this gather's callback is the last one it got (nothing else can add one
+     * meanwhile; scanning all its callbacks would be quadratic for a future shared by many gathers),
      * and only done ones go through a set. With coroutines among the arguments, making their tasks
      * may run eager first steps that complete earlier children: then every argument goes through
      * an identity map, asyncio's {@code arg_to_fut}.
@@ -83,7 +84,7 @@ final class Gathering extends Future<List<Object>> implements java.util.function
                     alreadyDone.add(f);
                     distinct++;
                 }
-            } else if (!f.hasInternalCallback(this)) {
+            } else if (!f.lastCallbackIs(this)) {
                 addChildCallback(f, this);
                 distinct++;
             }

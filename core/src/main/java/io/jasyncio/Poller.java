@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -28,6 +29,12 @@ final class Poller {
     private final Selector selector;
     /** Keys with a non-empty interest set: while any exists the loop is waiting for I/O. */
     private int active;
+    /**
+     * Those of them on a {@link Pipe}'s ends: a java.nio Pipe never leaves this process, so what
+     * comes through it is work of this process's own threads (a signal's wakeup pipe), not a peer
+     * living in real time.
+     */
+    private int inProcess;
     /** Where selected callbacks go: the loop's ready queue, set for the duration of a select. */
     private ArrayDeque<Object> ready;
     private final Consumer<SelectionKey> onSelected = this::selected;
@@ -39,6 +46,20 @@ final class Poller {
     /** Whether some channel has a reader or writer: real I/O the loop waits for. */
     boolean waiting() {
         return active > 0;
+    }
+
+    /** Whether some channel other than an in-process {@link Pipe} has a reader or writer: a peer in real time. */
+    boolean peerWaiting() {
+        return active > inProcess;
+    }
+
+    /** Whether an in-process {@link Pipe} end has a reader or writer: this process's threads may write to it. */
+    boolean inProcessWaiting() {
+        return inProcess > 0;
+    }
+
+    private static boolean inProcess(SelectableChannel ch) {
+        return ch instanceof Pipe.SourceChannel || ch instanceof Pipe.SinkChannel;
     }
 
     Handle addReader(EventLoop loop, SelectableChannel ch, Runnable callback) {
@@ -128,8 +149,14 @@ final class Poller {
             key.interestOps(ops);
             if (before == 0) {
                 active++;
+                if (inProcess(ch)) {
+                    inProcess++;
+                }
             } else if (ops == 0) {
                 active--;
+                if (inProcess(ch)) {
+                    inProcess--;
+                }
             }
         }
     }
@@ -173,6 +200,9 @@ final class Poller {
     private void forget(SelectionKey key, Interest i) {
         if (i.reader != null || i.writer != null) {
             active--;
+            if (inProcess(key.channel())) {
+                inProcess--;
+            }
         }
         i.reader = null;
         i.writer = null;

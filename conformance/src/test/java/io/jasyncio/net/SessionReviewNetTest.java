@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -200,9 +199,6 @@ class SessionReviewNetTest {
     }
 
     @Test
-    @Disabled("review: cancelling a fallback sendfile interrupts the worker inside FileChannel.read, which closes the"
-            + " caller's file; the finally's file.position() then throws ClosedChannelException over the CancelledError"
-            + " and proto.restore() never runs: the transport keeps SendfileFallback as its protocol, reading paused")
     void cancellingAFallbackSendfileDuringAFileReadRestoresTheTransportAndLeavesTheFileOpen() throws Exception {
         MemoryStreams s = MemoryStreams.open();
         Transport t = s.client().writer().transport();
@@ -226,9 +222,6 @@ class SessionReviewNetTest {
     }
 
     @Test
-    @Disabled("review: SendfileFallback takes 'buffer > high' for 'the protocol is paused'; a protocol paused with its"
-            + " buffer drained to between the marks is taken as running, the transport's resumeWriting then lands on"
-            + " the fallback (ignored) and restore() never resumes the original: the StreamWriter's drain() hangs")
     void aSendfileStartedWhileTheWriterIsPausedBetweenTheMarksLeavesTheWriterUsable() throws Exception {
         // To the server in 100-byte segments; the server's reader pauses its transport above 600 bytes.
         MemoryStreams s = MemoryStreams.open(MemoryLink.DEFAULT.withMaxChunk(100), MemoryLink.DEFAULT, 300);
@@ -274,9 +267,6 @@ class SessionReviewNetTest {
     }
 
     @Test
-    @Disabled("review: SendfileFallback.drain() checks only its own connectionLost flag, not transport.isClosing() as"
-            + " asyncio's _SendfileFallbackProtocol.drain does: after close() the rest of the file is still read and"
-            + " written into the closing transport and the sendfile reports success")
     void closingTheTransportDuringAFallbackSendfileEndsItWithAConnectionError() throws Exception {
         MemoryStreams s = MemoryStreams.open();
         Transport t = s.client().writer().transport();

@@ -40,6 +40,11 @@ public abstract class FlowControlProtocol implements BaseProtocol {
         return loop;
     }
 
+    /** Whether the transport has paused our writing (sendfile's fallback takes over this state). */
+    final boolean writingPaused() {
+        return paused;
+    }
+
     /** The transport's write buffer went over its high-water mark: {@code drain()} waits from now on. */
     @Override
     public void pauseWriting() {

@@ -21,7 +21,8 @@ final class SendfileFallback implements Protocol {
     private final Transport transport;
     private final BaseProtocol original;
     private final boolean resumeReading;
-    private final boolean resumeWriting;
+    /** The original protocol was paused when we took over: it is resumed when we hand back. */
+    private boolean resumeWriting;
     private final EventLoop loop;
     /** Done while writing may go on; pending while the transport has paused us. */
     private Future<Void> writable;
@@ -33,7 +34,10 @@ final class SendfileFallback implements Protocol {
         this.loop = loop;
         this.original = transport.getProtocol();
         this.resumeReading = transport.isReading();
-        this.resumeWriting = transport.getWriteBufferSize() > transport.getWriteBufferLimitHigh();
+        // asyncio reads the transport's _protocol_paused. The buffer's size alone cannot tell: a
+        // protocol paused above the high mark stays paused until the buffer is down to the low one.
+        this.resumeWriting = original instanceof FlowControlProtocol fc ? fc.writingPaused()
+                : transport.getWriteBufferSize() > transport.getWriteBufferLimitHigh();
         this.writable = loop.createFuture();
         if (!resumeWriting) {
             writable.setResult(null);
@@ -55,7 +59,9 @@ final class SendfileFallback implements Protocol {
                 }
                 buf.clear().limit(want);
                 long position = offset + total;
-                int read = Asyncio.toThread(() -> file.read(buf, position));
+                // Shielded: cancelling must not interrupt the worker, as toThread's cancellation does:
+                // an interrupt inside FileChannel.read closes the caller's file.
+                int read = Asyncio.shield(loop.runInExecutor(null, () -> file.read(buf, position))).await();
                 if (read <= 0) {
                     return total; // EOF
                 }
@@ -65,15 +71,15 @@ final class SendfileFallback implements Protocol {
                 total += read;
             }
         } finally {
-            file.position(offset + total);
             proto.restore();
+            file.position(offset + total);
         }
     }
 
     /** Waits while the transport has paused writing; fails if the connection was lost. */
     private void drain() throws IOException {
-        if (connectionLost) {
-            throw lostError();
+        if (connectionLost || transport.isClosing()) {
+            throw lostError(); // asyncio: is_closing() -> ConnectionError("Connection closed by peer")
         }
         writable.await();
     }
@@ -104,6 +110,9 @@ final class SendfileFallback implements Protocol {
     public void resumeWriting() {
         if (!writable.done()) {
             writable.setResult(null);
+        } else {
+            // The transport had paused the original protocol before we took over: it is the one to resume.
+            resumeWriting = true;
         }
     }
 

@@ -4,6 +4,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.net.BaseProtocol;
+import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Protocol;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ public final class Pipes {
         EventLoop loop = Asyncio.getRunningLoop();
         P protocol = Objects.requireNonNull(protocolFactory.get(), "protocolFactory returned null");
         ReadPipeTransport transport = new ReadPipeTransport(loop, pipe, protocol, "read", "jasyncio-read-pipe");
-        awaitConnected(loop);
+        awaitConnected(loop, transport);
         return new Connection<>(transport, protocol);
     }
 
@@ -62,14 +63,26 @@ public final class Pipes {
         EventLoop loop = Asyncio.getRunningLoop();
         P protocol = Objects.requireNonNull(protocolFactory.get(), "protocolFactory returned null");
         WritePipeTransport transport = new WritePipeTransport(loop, pipe, protocol, "jasyncio-write-pipe");
-        awaitConnected(loop);
+        awaitConnected(loop, transport);
         return new Connection<>(transport, protocol);
     }
 
-    /** Waits for the callbacks the transport scheduled (connectionMade, reading started): asyncio's waiter. */
-    private static void awaitConnected(EventLoop loop) {
+    /**
+     * Waits for the callbacks the transport scheduled (connectionMade, reading started): asyncio's
+     * waiter, set unless cancelled; a caller that stops waiting (cancelled) closes the transport.
+     */
+    private static void awaitConnected(EventLoop loop, BaseTransport transport) {
         Future<Void> connected = loop.createFuture();
-        loop.callSoon(() -> connected.setResult(null));
-        connected.await();
+        loop.callSoon(() -> {
+            if (!connected.done()) {
+                connected.setResult(null);
+            }
+        });
+        try {
+            connected.await();
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
     }
 }
