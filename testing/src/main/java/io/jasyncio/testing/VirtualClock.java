@@ -18,8 +18,9 @@ import io.jasyncio.Clock;
  * and a timer is pending, time jumps to that timer anyway: the work may be waiting for it (a thread
  * that waits for a future a loop timer completes).
  *
- * <p>While a real socket (any reader or writer on the loop's selector) is registered, time never
- * jumps: its peer lives in real time, and a jump would fire a read's timeout before the peer could
+ * <p>While a real socket (a reader or writer on the loop's selector, other than on an in-process
+ * {@code java.nio.channels.Pipe} such as a signal's wakeup pipe, which counts as work in flight) is
+ * registered, time never jumps: its peer lives in real time, and a jump would fire a read's timeout before the peer could
  * possibly answer. Virtual time then follows real time while the loop waits. Tests of real sockets
  * run best on the real clock ({@code @RealTime}); the in-memory network ({@link MemoryNetwork})
  * keeps time jumping.
