@@ -225,7 +225,7 @@ def main():
     raw = a.raw
     m = machine(a.java, a.python)
     metas = {w: load_json(os.path.join(raw, f"meta-{w}.json"))
-             for w in ("steps", "spawn", "timers", "memory", "scopes", "sync", "generators")}
+             for w in ("steps", "spawn", "timers", "memory", "scopes", "sync", "generators", "http")}
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
     L = []
@@ -632,6 +632,9 @@ def main():
     # ---- 8. cost of debug mode ----
     sections.append(debug_section(raw))
 
+    # ---- 10. HTTP server and client ----
+    sections.append(http_section(raw, summary))
+
     # ---- summary first ----
     add("## Summary (default engine: continuation)")
     add("")
@@ -648,7 +651,7 @@ def main():
         L.extend(S)
     add("## How these numbers were made")
     add("")
-    add("`./jasyncio bench [steps|spawn|timers|memory|scopes|sync|generators]` (or `bench/run ...` with JAVA_HOME set")
+    add("`./jasyncio bench [steps|spawn|timers|memory|scopes|sync|generators|http]` (or `bench/run ...` with JAVA_HOME set")
     add("to JDK 25);")
     add("bench/README.md describes each workload. Raw results (JMH JSON and logs, Python JSON lines, class")
     add("histograms) are in `bench/results/raw/`, not committed.")
@@ -937,6 +940,265 @@ def parse_histogram(path, per_task=1_000_000):
                 cls = re.sub(r"/0x[0-9a-f]+", "", cls)
                 out.append((cls, inst, b))
     return out
+
+
+# ---- 10. HTTP server and client (issue 8) ----
+
+# (raw name, label, kind): "jasyncio" rows carry the targets; "aiohttp" (uvloop) and "netty" (one
+# event-loop thread) are the targets' yardsticks; "limit" is a C server, the practical ceiling.
+HTTP_SERVERS = [
+    ("jasyncio", "jasyncio (continuation engine)", "jasyncio"),
+    ("jasyncio-portable", "jasyncio, portable engine", "extra"),
+    ("aiohttp-uvloop", "aiohttp.web on uvloop", "aiohttp"),
+    ("aiohttp", "aiohttp.web on asyncio", "extra"),
+    ("netty-1", "Netty NIO, 1 event-loop thread", "netty"),
+    ("netty-default", "Netty NIO, default threads (1 boss + 2 x CPUs seen)", "extra"),
+    ("nginx", "nginx, 1 worker (C: the practical limit)", "limit"),
+]
+HTTP_CLIENTS = [
+    ("jasyncio", "jasyncio ClientSession (continuation engine)", "jasyncio"),
+    ("jasyncio-portable", "jasyncio ClientSession, portable engine", "extra"),
+    ("aiohttp-uvloop", "aiohttp ClientSession on uvloop", "aiohttp"),
+    ("aiohttp", "aiohttp ClientSession on asyncio", "extra"),
+]
+HTTP_SERVER_LABEL = {n: l for n, l, _ in HTTP_SERVERS}
+HTTP_TARGETS = {"server_vs_aiohttp": 5.0, "server_vs_netty": 0.8, "client_vs_aiohttp": 5.0}
+HTTP_ERRORS = ("errors_connect", "errors_read", "errors_write", "errors_timeout", "errors_status")
+
+
+def http_versions(recs):
+    """Versions of the peers, from the servers' ready lines and the clients' own reports."""
+    v = {}
+    for r in recs:
+        b = r.get("banner", "") + " " + r.get("impl_detail", "")
+        for key, pat in (("aiohttp", r"aiohttp (\d[\w.]*)"), ("uvloop", r"uvloop (\d[\w.]*)"),
+                         ("nginx", r"nginx/(\d[\w.]*)"), ("python", r"Python (\d[\w.]*)")):
+            mm = re.search(pat, b)
+            if mm:
+                v[key] = mm.group(1)
+        if r.get("nginx"):
+            mm = re.search(r"nginx/(\S+)", r["nginx"])
+            if mm:
+                v["nginx"] = mm.group(1)
+    return v
+
+
+def http_netty_version(raw):
+    """The Netty version in bench/target/lib (netty-codec-http's jar), or None."""
+    lib = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(raw))), "target", "lib")
+    for path in sorted(glob.glob(os.path.join(lib, "netty-codec-http-4*.jar"))):
+        mm = re.search(r"netty-codec-http-(.+)\.jar$", path)
+        if mm:
+            return mm.group(1)
+    return None
+
+
+def http_ratio(r):
+    """A ratio that a target is judged on: two decimals, so that 4.96x does not read as 5.0x."""
+    return "-" if r is None else f"{r:.2f}x"
+
+
+def http_stats(rs, field):
+    vals = [r[field] for r in rs if r.get(field) is not None]
+    return Stat(vals) if vals else None
+
+
+def http_section(raw, summary):
+    S = ["## 10. HTTP (issue 8): server and client requests/s", ""]
+    recs = load_jsonl(os.path.join(raw, "http.jsonl"))
+    if not recs:
+        S.append("Not run (`bench/run http` measures it).")
+        S.append("")
+        return S
+    srv = [r for r in recs if r.get("part") == "server"]
+    cli = [r for r in recs if r.get("part") == "client"]
+    v = http_versions(recs)
+    loads = [float(r["load"].split()[0]) for r in recs if r.get("load")]
+    times = sorted(r["time"] for r in recs if r.get("time"))
+    netty = http_netty_version(raw)
+    S.append(f"Measured {times[0]} – {times[-1]}; aiohttp {v.get('aiohttp', '?')} (Debian's python3-aiohttp, with its C"
+             f" parser) on Python {v.get('python', '?')}, uvloop {v.get('uvloop', '?')}, Netty {netty or '?'}"
+             f" (netty-codec-http), nginx {v.get('nginx', '?')} (Debian's), wrk {srv[-1].get('wrk', '?') if srv else '-'}.")
+    if loads:
+        S.append(f"Load average (1 min) at the start of the cells: median {statistics.median(loads):.2f}, "
+                 f"min {min(loads):.2f}, max {max(loads):.2f}"
+                 f"{' (a shared 2-core machine: other builds and benchmarks ran meanwhile, so requests/s are depressed and noisy; CPU per request moves less)' if max(loads) > 2.5 else ''}.")
+    S.append("")
+    S.append("bench/README.md (\"The http workload\") describes every server and client. Server and load generator run")
+    S.append("on 127.0.0.1, pinned to different cores (`taskset`: the server on CPU 0, wrk or the client on CPU 1).")
+    S.append("**Server CPU per request** is the server process's utime + stime (every thread: GC and JIT count) from")
+    S.append("`/proc/PID/stat` over the measured window, divided by the requests; nginx's is its worker's. It includes")
+    S.append("the kernel's work on the server's side of the socket, most of the cost of a 13-byte answer. Figures")
+    S.append("are medians (min – max beside them) over the rounds; each round starts every server afresh, in a rotated order.")
+    S.append("")
+
+    # ---- server ----
+    if srv:
+        by = {}
+        for r in srv:
+            by.setdefault((r["connections"], r["server"]), []).append(r)
+        rounds = max(r["round"] for r in srv)
+        secs = statistics.median([r["seconds"] for r in srv])
+        thr = sorted({(r["server"], r.get("throwaway")) for r in srv})
+        S.append("### Server: requests/s under wrk")
+        S.append("")
+        S.append(f"`wrk -t1 -cC -d{secs:.0f}s` (one thread, keep-alive, `GET /` with only a Host header), C = 50 and 256,")
+        S.append(f"{rounds} round{'s' if rounds != 1 else ''}; before the cells each server gets a throwaway wrk run of 50 connections ("
+                 + ", ".join(sorted({f'{t:g} s' for _, t in thr if t is not None})) + "; the JVMs get the longer one: pinned to one busy")
+        S.append("core, C2 needs 10–20 s to compile Netty's pipeline). Every server answers `Hello, World!` as")
+        S.append("`text/plain; charset=utf-8` with Content-Length and Date; response sizes and heads are listed below the tables.")
+        S.append("The Python servers run with `MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=67108864` and")
+        S.append(f"aiohttp's access log off (`access_log=None`, as jasyncio's default); the JVMs with `{srv[-1].get('jvm_opts', '')}`.")
+        S.append("")
+        med = {}
+        for key, rs in by.items():
+            med[key] = {"rps": http_stats(rs, "rps"), "cpu": http_stats(rs, "server_us_per_request"),
+                        "p50": statistics.median([r["latency_p50_us"] for r in rs]) / 1000,
+                        "p99": statistics.median([r["latency_p99_us"] for r in rs]) / 1000,
+                        "share": statistics.median([r["server_cpu_share"] for r in rs]),
+                        "wrk": statistics.median([r.get("wrk_cpu_share", 0) for r in rs]),
+                        "errors": {k: sum(r.get(k, 0) for r in rs) for k in HTTP_ERRORS}}
+        conns_list = sorted({c for c, _ in by})
+        verdicts = []
+        for conns in conns_list:
+            S.append(f"#### {conns} connections")
+            S.append("")
+            ai = med.get((conns, "aiohttp-uvloop"))
+            ne = med.get((conns, "netty-1"))
+            S.append("| server | requests/s (median) | min – max | vs aiohttp (uvloop) | vs Netty (1 thread) | "
+                     "server CPU µs per request | min – max | CPU/request vs Netty (1 thread) | latency p50 / p99 (ms) | "
+                     "server CPU | wrk CPU | errors |")
+            S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+            for name, label, kind in HTTP_SERVERS:
+                x = med.get((conns, name))
+                if not x:
+                    continue
+                bold = "**" if kind == "jasyncio" else ""
+                errs = ", ".join(f"{k[7:]} {n}" for k, n in x["errors"].items() if n) or "0"
+                cpu_ne = f"{x['cpu'].median / ne['cpu'].median:.2f}x" if x["cpu"] and ne and ne["cpu"] else "-"
+                S.append(f"| {bold}{label}{bold} | {num(x['rps'].median)} | {rng(x['rps'])} | "
+                         f"{fmt_ratio(ratio(x['rps'].median, ai['rps'].median)) if ai else '-'} | "
+                         f"{fmt_ratio(ratio(x['rps'].median, ne['rps'].median)) if ne else '-'} | "
+                         f"{num(x['cpu'].median, 2) if x['cpu'] else '-'} | {rng(x['cpu'], 2) if x['cpu'] else '-'} | "
+                         f"{cpu_ne} | "
+                         f"{x['p50']:.2f} / {x['p99']:.1f} | {x['share']:.0%} | {x['wrk']:.0%} | {errs} |")
+            S.append("")
+            j = med.get((conns, "jasyncio"))
+            if j:
+                r_ai = ratio(j["rps"].median, ai["rps"].median) if ai else None
+                r_ne = ratio(j["rps"].median, ne["rps"].median) if ne else None
+                ok_ai = None if r_ai is None else r_ai >= HTTP_TARGETS["server_vs_aiohttp"]
+                ok_ne = None if r_ne is None else r_ne >= HTTP_TARGETS["server_vs_netty"]
+                cpu_ai = ai["cpu"].median / j["cpu"].median if ai and ai["cpu"] and j["cpu"] else None
+                cpu_ne = ne["cpu"].median / j["cpu"].median if ne and ne["cpu"] and j["cpu"] else None
+                S.append(f"- jasyncio: {http_ratio(r_ai)} aiohttp's requests/s (target ≥{HTTP_TARGETS['server_vs_aiohttp']:g}x → "
+                         f"{verdict(ok_ai)}) and {http_ratio(r_ne)} Netty's (target ≥{HTTP_TARGETS['server_vs_netty']:g}x → "
+                         f"{verdict(ok_ne)}). By CPU per request (requests per CPU-second, what a fully loaded core"
+                         f" would give): {fmt_ratio(cpu_ai)} aiohttp's, {fmt_ratio(cpu_ne)} Netty's.")
+                lim = med.get((conns, "nginx"))
+                if lim and ai and ai["cpu"] and lim["cpu"]:
+                    S.append(f"- nginx (C) costs {lim['cpu'].median:.2f} µs per request: requests per CPU-second"
+                             f" {fmt_ratio(ai['cpu'].median / lim['cpu'].median)} aiohttp's. That bounds what any server"
+                             " can reach against aiohttp on this kernel.")
+                verdicts.append((conns, j, ai, ne, r_ai, ok_ai, r_ne, ok_ne, cpu_ai, cpu_ne))
+                errs = sum(j["errors"].values())
+                if errs:
+                    S.append(f"- **jasyncio had {errs} wrk errors** ({j['errors']}).")
+            S.append("")
+        # response sizes
+        heads = {}
+        for r in srv:
+            heads.setdefault(r["server"], (r.get("response_bytes"), r.get("response_head", "")))
+        S.append("Response to wrk's `GET /` (bytes on the wire, head and 13-byte body; header names in order):")
+        S.append("")
+        S.append("| server | bytes | status line and headers |")
+        S.append("|---|---:|---|")
+        for name, label, _ in HTTP_SERVERS:
+            if name in heads:
+                size, head = heads[name]
+                lines = head.split("\r\n")
+                names = [l.split(":", 1)[0] + (": " + l.split(":", 1)[1].strip() if l.split(":", 1)[0].lower() in
+                         ("server", "content-type", "connection") else "") for l in lines[1:] if l]
+                heads_list = "; ".join("`" + n + "`" for n in names)
+                S.append(f"| {label} | {size} | `{lines[0]}`; {heads_list} |")
+        S.append("")
+        if verdicts:
+            w = min((x for x in verdicts if x[4] is not None), key=lambda x: x[4], default=None)
+            if w:
+                summary.append((f"HTTP server: requests/s vs aiohttp.web on uvloop (worst: {w[0]} connections)",
+                                f"≥{HTTP_TARGETS['server_vs_aiohttp']:g}x aiohttp", f"{num(w[1]['rps'].median)} req/s",
+                                f"aiohttp+uvloop {num(w[2]['rps'].median)} req/s", http_ratio(w[4]),
+                                verdict(all(x[5] for x in verdicts if x[5] is not None))))
+            w = min((x for x in verdicts if x[6] is not None), key=lambda x: x[6], default=None)
+            if w:
+                summary.append((f"HTTP server: requests/s vs Netty, 1 thread (worst: {w[0]} connections)",
+                                f"≥{HTTP_TARGETS['server_vs_netty']:g}x Netty", f"{num(w[1]['rps'].median)} req/s",
+                                f"Netty {num(w[3]['rps'].median)} req/s", http_ratio(w[6]),
+                                verdict(all(x[7] for x in verdicts if x[7] is not None))))
+
+    # ---- client ----
+    if cli:
+        by = {}
+        for r in cli:
+            by.setdefault((r["concurrency"], r["client"]), []).append(r)
+        rounds = max(r["round"] for r in cli)
+        secs = statistics.median([r["seconds"] for r in cli])
+        warm = sorted({r.get("warmup") for r in cli if r.get("warmup") is not None})
+        size = cli[-1].get("nginx_response_bytes")
+        S.append("### Client: requests/s against nginx")
+        S.append("")
+        S.append(f"One nginx (worker_processes 1, keep-alive without a request limit, `return 200 \"Hello, World!\"`, {size}-byte")
+        S.append("responses, access log off; `bench/http/nginx.conf.template`) on CPU 0; each client on CPU 1, one process per cell: one")
+        S.append("session whose connector's limit is N, N tasks each looping GET + read of the whole body (checked), so N")
+        S.append(f"keep-alive connections stay busy. Each process warms up ({', '.join(f'{x:g} s' for x in warm)}; the JVMs the")
+        S.append(f"longer) and then counts the requests completed in {secs:.0f} s; **client CPU per request** is its own process")
+        S.append(f"CPU time (every thread) over that phase. {rounds} round{'s' if rounds != 1 else ''}. nginx CPU is its worker's share of")
+        S.append("CPU 0 over the same phase: near 100% means nginx, not the client, was the limit.")
+        S.append("")
+        med = {}
+        for key, rs in by.items():
+            med[key] = {"rps": http_stats(rs, "rps"), "cpu": http_stats(rs, "client_us_per_request"),
+                        "share": statistics.median([r["client_cpu_share"] for r in rs]),
+                        "nginx": statistics.median([r.get("nginx_cpu_share", 0) for r in rs]),
+                        "errors": sum(r.get("errors", 0) for r in rs)}
+        verdicts = []
+        for n in sorted({c for c, _ in by}):
+            S.append(f"#### N = {n}")
+            S.append("")
+            ai = med.get((n, "aiohttp-uvloop"))
+            S.append("| client | requests/s (median) | min – max | vs aiohttp (uvloop) | client CPU µs per request | "
+                     "min – max | CPU/request: aiohttp (uvloop) ÷ this | client CPU | nginx CPU | errors |")
+            S.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for name, label, kind in HTTP_CLIENTS:
+                x = med.get((n, name))
+                if not x:
+                    continue
+                bold = "**" if kind == "jasyncio" else ""
+                S.append(f"| {bold}{label}{bold} | {num(x['rps'].median)} | {rng(x['rps'])} | "
+                         f"{fmt_ratio(ratio(x['rps'].median, ai['rps'].median)) if ai else '-'} | "
+                         f"{num(x['cpu'].median, 1) if x['cpu'] else '-'} | {rng(x['cpu'], 1) if x['cpu'] else '-'} | "
+                         f"{fmt_ratio(ai['cpu'].median / x['cpu'].median) if ai and ai['cpu'] and x['cpu'] else '-'} | "
+                         f"{x['share']:.0%} | {x['nginx']:.0%} | {x['errors']} |")
+            S.append("")
+            j = med.get((n, "jasyncio"))
+            if j and ai:
+                r_ai = ratio(j["rps"].median, ai["rps"].median)
+                ok = None if r_ai is None else r_ai >= HTTP_TARGETS["client_vs_aiohttp"]
+                cpu_ai = ai["cpu"].median / j["cpu"].median if ai["cpu"] and j["cpu"] else None
+                S.append(f"- jasyncio: {http_ratio(r_ai)} aiohttp's requests/s (target ≥{HTTP_TARGETS['client_vs_aiohttp']:g}x → "
+                         f"{verdict(ok)}); by CPU per request {fmt_ratio(cpu_ai)}."
+                         + (f" nginx's worker was at {j['nginx']:.0%} of its core: the server, not the client, limited"
+                            " jasyncio's requests/s." if j["nginx"] >= 0.9 else ""))
+                verdicts.append((n, j, ai, r_ai, ok, cpu_ai))
+                S.append("")
+        if verdicts:
+            w = min((x for x in verdicts if x[3] is not None), key=lambda x: x[3], default=None)
+            if w:
+                summary.append((f"HTTP client: requests/s vs aiohttp on uvloop, against nginx (worst: N = {w[0]})",
+                                f"≥{HTTP_TARGETS['client_vs_aiohttp']:g}x aiohttp", f"{num(w[1]['rps'].median)} req/s",
+                                f"aiohttp+uvloop {num(w[2]['rps'].median)} req/s", http_ratio(w[3]),
+                                verdict(all(x[4] for x in verdicts if x[4] is not None))))
+    return S
 
 
 if __name__ == "__main__":
