@@ -4,6 +4,7 @@ import static io.jasyncio.Asyncio.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jasyncio.net.BaseTransport;
+import io.jasyncio.net.Sockets;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.signal.Signals;
 import io.jasyncio.subprocess.Pipes;
@@ -11,7 +12,10 @@ import io.jasyncio.testing.AsyncioExtension;
 import io.jasyncio.testing.ExceptionRecorder;
 import io.jasyncio.testing.VirtualClock;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -110,6 +114,26 @@ class SessionReviewTest {
             assertThat(clock.time()).isGreaterThanOrEqualTo(3600.0);
         } finally {
             Signals.removeSignalHandler("USR1");
+        }
+    }
+
+    @Test
+    void aTimerStartedAfterASlowStepWaitsInRealTimeWhileASocketIsRegistered(VirtualClock clock) throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                SocketChannel a = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel b = listener.accept()) {
+            b.configureBlocking(false);
+            Task<byte[]> reading = createTask(() -> Sockets.sockRecv(b, 10)); // a reader: time follows real waits
+            sleep(0.001); // one real wait with the reader registered
+            long slowStepEnd = System.nanoTime() + 300_000_000L; // a slow step: class loading, a TLS handshake...
+            while (System.nanoTime() < slowStepEnd) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            sleep(0.2); // as a read's timeout would: the peer must get its 0.2 s of real time
+            assertThat(System.nanoTime() - start).as("real nanoseconds the 0.2 s timer waited")
+                    .isGreaterThanOrEqualTo(200_000_000L);
+            reading.cancel();
         }
     }
 }
