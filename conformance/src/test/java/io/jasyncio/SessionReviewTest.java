@@ -136,4 +136,42 @@ class SessionReviewTest {
             reading.cancel();
         }
     }
+    @Test
+    @Disabled("review: Pipes reuses the child-pipe transport, whose pump holds the stream's monitor for its whole life"
+            + " (needed only for the JDK's Process pipes) and whose constructor waits, on the loop thread, until its"
+            + " pump holds it: a second connectReadPipe on a stream whose closed transport's pump is still blocked in"
+            + " read() (System.in until the next line) freezes the whole loop until that read returns")
+    void aSecondConnectReadPipeOnTheSameStreamDoesNotFreezeTheLoop() throws Exception {
+        BlockingInput in = new BlockingInput();
+        java.util.concurrent.atomic.AtomicBoolean frozen = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            Recorder first = new Recorder();
+            var c1 = Pipes.connectReadPipe(() -> first, in);
+            sleep(0); // its pump is blocked in read()
+            c1.transport().close();
+            first.lost.await();
+            Thread caller = Thread.currentThread();
+            // Sees the caller stuck in the transport's constructor, then lets the old read return.
+            Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+                while (!over.get()) {
+                    if (caller.getState() == Thread.State.WAITING && java.util.Arrays.stream(caller.getStackTrace())
+                            .anyMatch(f -> f.getMethodName().equals("awaitUninterruptibly"))) {
+                        frozen.set(true);
+                        in.release.countDown();
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+            });
+            Recorder second = new Recorder();
+            Pipes.connectReadPipe(() -> second, in);
+            over.set(true);
+            watchdog.join();
+            assertThat(frozen).as("the loop thread waited in connectReadPipe for another pump's read").isFalse();
+        } finally {
+            over.set(true);
+            in.release.countDown();
+        }
+    }
 }

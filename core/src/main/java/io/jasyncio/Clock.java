@@ -46,6 +46,13 @@ public interface Clock {
         return idleWait(deadline, inFlight || ioWaiting);
     }
 
+    /**
+     * The loop's wait that followed {@link #idleWait(long, boolean, boolean)} is over (its select
+     * returned). A clock that moves with the loop's real waits takes what was waited now: the
+     * callbacks that run next are not a wait, and a timer they start must not be shortened by it.
+     */
+    default void waitEnded() {}
+
     /** The JVM's monotonic clock ({@link System#nanoTime()}). */
     static Clock system() {
         return SystemClock.INSTANCE;

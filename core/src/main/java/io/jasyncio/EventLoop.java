@@ -489,6 +489,7 @@ public class EventLoop implements AutoCloseable {
             wait = clock.idleWait(deadline, inFlight > 0 || poller.inProcessWaiting(), poller.peerWaiting());
         }
         select(wait);
+        clock.waitEnded();
         drainInbox();
         unretrieved.pollCollected();
 

@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -293,9 +292,6 @@ class SessionReviewNetTest {
     }
 
     @Test
-    @Disabled("review: SendfileFallback.connectionLost sets an exception on its 'writable' future even when nobody"
-            + " waits on it (the sender is reading the file); drain() then throws its own error without looking at"
-            + " it, so the loop reports 'Future exception was never retrieved' (asyncio 3.13 has the same leak)")
     void aConnectionLostWhileTheFallbackReadsTheFileIsReportedOnceNotAsALostException() throws Exception {
         MemoryStreams s = MemoryStreams.open();
         Transport t = s.client().writer().transport();
@@ -322,9 +318,6 @@ class SessionReviewNetTest {
 
     @Test
     @RealTime
-    @Disabled("review: close() (or abort()) of a socket transport while its native sendfile waits for the socket to"
-            + " drain removes the sendfile's writer with the transport's and closes the socket, and nothing fails the"
-            + " sendfile's wait: the task hangs forever (asyncio 3.13 hangs too, and also raises InvalidStateError)")
     void closingTheTransportWhileANativeSendfileWaitsForTheSocketEndsTheSendfile() throws Exception {
         byte[] big = new byte[32 << 20]; // far more than loopback buffers hold: the peer never reads
         Path bigPath = Files.createTempFile("review-sendfile-big", ".bin");

@@ -97,6 +97,9 @@ final class SendfileFallback implements Protocol {
         if (resumeWriting && !connectionLost) {
             original.resumeWriting();
         }
+        if (writable.done() && !writable.cancelled()) {
+            writable.exception(); // a loss nobody waited for: the sender raised its own error, not a lost one
+        }
     }
 
     @Override

@@ -41,6 +41,8 @@ final class SocketTransport implements Transport, LoopResource {
     private final Runnable onReadable = this::readReady;
     /** While a sendfile runs: completed once the write buffer is empty (asyncio's _empty_waiter); else null. */
     private io.jasyncio.Future<Void> emptyWaiter;
+    /** While a sendfile waits for the socket to take more: completed when it is writable; else null. */
+    private io.jasyncio.Future<Void> sendfileWritable;
     private final Runnable onWritable = this::writeReady;
 
     SocketTransport(EventLoop loop, SocketChannel channel, BaseProtocol protocol, Server server) {
@@ -328,6 +330,7 @@ final class SocketTransport implements Transport, LoopResource {
         if (buffered == 0) {
             connLost++;
             loop.removeWriter(channel);
+            failEmptyWaiter(); // a sendfile waiting for the socket: its writer is gone with ours
             loop.callSoon(() -> callConnectionLost(null));
         }
     }
@@ -415,7 +418,7 @@ final class SocketTransport implements Transport, LoopResource {
         }
         try {
             emptyWaiter.await();
-            return Sockets.sockSendfile(channel, file, offset, count);
+            return Sockets.transferFile(channel, file, offset, count, this::awaitSendfileWritable);
         } finally {
             emptyWaiter = null;
             if (resumeReading) {
@@ -424,9 +427,37 @@ final class SocketTransport implements Transport, LoopResource {
         }
     }
 
+    /**
+     * The sendfile's wait for the socket: as Sockets.awaitReady, but a future this transport fails
+     * when it closes (close() removes every writer of the socket, the sendfile's too).
+     */
+    private void awaitSendfileWritable() throws IOException {
+        if (connLost > 0 || closing) {
+            throw new java.net.SocketException("Connection is closed by peer");
+        }
+        io.jasyncio.Future<Void> ready = loop.createFuture();
+        sendfileWritable = ready;
+        loop.addWriter(channel, () -> {
+            if (!ready.done()) {
+                ready.setResult(null);
+            }
+        });
+        try {
+            ready.await();
+        } finally {
+            sendfileWritable = null;
+            if (channel.isOpen()) {
+                loop.removeWriter(channel);
+            }
+        }
+    }
+
     private void failEmptyWaiter() {
         if (emptyWaiter != null && !emptyWaiter.done()) {
             emptyWaiter.setException(new java.net.SocketException("Connection is closed by peer"));
+        }
+        if (sendfileWritable != null && !sendfileWritable.done()) {
+            sendfileWritable.setException(new java.net.SocketException("Connection is closed by peer"));
         }
     }
 

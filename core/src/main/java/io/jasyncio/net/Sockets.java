@@ -82,6 +82,20 @@ public final class Sockets {
     public static long sockSendfile(SocketChannel channel, FileChannel file, long offset, Long count) throws IOException {
         checkNonBlocking(channel);
         checkSendfileParams(file, offset, count);
+        return transferFile(channel, file, offset, count, () -> awaitReady(channel, false));
+    }
+
+    /** How {@link #transferFile} waits for the socket to take more: returns when writable, or throws. */
+    interface WritableWait {
+        void await() throws IOException;
+    }
+
+    /**
+     * The loop of {@link #sockSendfile}, with the wait for writability supplied: a transport waits
+     * in a way its close() can end.
+     */
+    static long transferFile(SocketChannel channel, FileChannel file, long offset, Long count, WritableWait writable)
+            throws IOException {
         long total = 0;
         try {
             while (true) {
@@ -95,7 +109,7 @@ public final class Sockets {
                 if (sent < want) {
                     // The socket is full: go on when it is writable; the loop runs meanwhile
                     // (asyncio too does one sendfile per readiness: other tasks get turns).
-                    awaitReady(channel, false);
+                    writable.await();
                 }
             }
         } finally {

@@ -42,8 +42,10 @@ public final class VirtualClock implements Clock {
     /** The deadline the loop last waited for with work in flight, and since when (real time). */
     private long patienceDeadline = Long.MIN_VALUE;
     private long patienceSince;
-    /** Real time when the loop last began waiting with real I/O registered, or -1. */
+    /** Real time when the loop began its current wait with real I/O registered, or -1 (none under way). */
     private long ioWaitSince = -1;
+    /** The deadline of that wait (Long.MAX_VALUE: none; time then follows the whole wait). */
+    private long ioWaitDeadline = Long.MAX_VALUE;
 
     /** A clock at time 0 that jumps when the loop is idle. */
     public VirtualClock() {
@@ -89,16 +91,31 @@ public final class VirtualClock implements Clock {
             ioWaitSince = -1;
             return idleWait(deadline, inFlight);
         }
-        // Real sockets are registered: no jump. Time moves by what the loop really waited.
+        // Real sockets are registered: no jump. Time moves by what the loop really waits.
         long real = System.nanoTime();
-        if (ioWaitSince != -1 && deadline != Long.MAX_VALUE) {
-            now = Math.min(deadline, now + (real - ioWaitSince));
-        }
+        creditIoWait(real);
         ioWaitSince = real;
+        ioWaitDeadline = deadline;
         if (deadline == Long.MAX_VALUE) {
             return Long.MAX_VALUE;
         }
         return Math.max(0, deadline - now);
+    }
+
+    /** The loop's wait is over: time takes what it lasted, and not the callbacks that run next. */
+    @Override
+    public synchronized void waitEnded() {
+        if (ioWaitSince != -1) {
+            creditIoWait(System.nanoTime());
+            ioWaitSince = -1;
+        }
+    }
+
+    /** Moves time by the real time since the loop began waiting, up to that wait's deadline. */
+    private void creditIoWait(long real) {
+        if (ioWaitSince != -1) {
+            now = Math.min(ioWaitDeadline, now + (real - ioWaitSince));
+        }
     }
 
     @Override
