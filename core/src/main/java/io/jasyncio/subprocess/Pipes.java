@@ -45,7 +45,7 @@ public final class Pipes {
         Objects.requireNonNull(pipe, "pipe");
         EventLoop loop = Asyncio.getRunningLoop();
         P protocol = Objects.requireNonNull(protocolFactory.get(), "protocolFactory returned null");
-        ReadPipeTransport transport = new ReadPipeTransport(loop, pipe, protocol, "read", "jasyncio-read-pipe");
+        ReadPipeTransport transport = new ReadPipeTransport(loop, pipe, protocol, "read", "jasyncio-read-pipe", false);
         awaitConnected(loop, transport);
         return new Connection<>(transport, protocol);
     }

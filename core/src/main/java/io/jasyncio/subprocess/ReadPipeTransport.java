@@ -81,11 +81,22 @@ final class ReadPipeTransport implements Transport {
 
     /** Starts the pump on {@code stream} at once (see the overview); the protocol is connected on the loop. */
     ReadPipeTransport(EventLoop loop, InputStream stream, Protocol protocol, String name, String threadName) {
+        this(loop, stream, protocol, name, threadName, true);
+    }
+
+    /**
+     * As above; {@code processPipe} false for any other stream ({@link Pipes}): its pump does not
+     * hold the stream's monitor, which only a {@link java.lang.Process} pipe needs, and which a
+     * closed transport's pump still blocked in read() would keep from the next transport (the
+     * constructor waits, on the loop thread, until its pump holds it).
+     */
+    ReadPipeTransport(EventLoop loop, InputStream stream, Protocol protocol, String name, String threadName,
+            boolean processPipe) {
         this.loop = loop;
         this.stream = stream;
         this.protocol = protocol;
         this.name = name;
-        this.pump = new Pump(this, stream);
+        this.pump = new Pump(this, stream, processPipe);
         Thread.ofPlatform().daemon().name(threadName).start(pump);
         awaitUninterruptibly(pump.holding); // microseconds: see the overview
         Future<Boolean> done = Asyncio.wrapFuture(pump.done);
@@ -324,9 +335,13 @@ final class ReadPipeTransport implements Transport {
         /** True at EOF, false when stopped; failed with a read error. Completed by the pump or by stop(). */
         final CompletableFuture<Boolean> done = new CompletableFuture<>();
 
-        Pump(ReadPipeTransport owner, InputStream stream) {
+        /** Hold the stream's monitor while pumping: for a java.lang.Process pipe only (see the overview). */
+        private final boolean holdStream;
+
+        Pump(ReadPipeTransport owner, InputStream stream, boolean holdStream) {
             this.owner = owner;
             this.stream = stream;
+            this.holdStream = holdStream;
         }
 
         /** From the loop: read no more, and end the in-flight count now (the thread may linger in a read). */
@@ -338,38 +353,47 @@ final class ReadPipeTransport implements Transport {
 
         @Override
         public void run() {
+            if (holdStream) {
+                synchronized (stream) { // keeps the JDK's processExited() from closing the pipe (see the overview)
+                    holding.countDown();
+                    pump();
+                }
+            } else {
+                holding.countDown();
+                pump();
+            }
+        }
+
+        private void pump() {
             boolean eof = false;
             Throwable failure = null;
-            synchronized (stream) { // keeps the JDK's processExited() from closing the pipe (see the overview)
-                holding.countDown();
+            try {
+                byte[] buffer = new byte[CHUNK];
+                while (true) {
+                    demand.acquireUninterruptibly();
+                    if (stopped) {
+                        break;
+                    }
+                    int n = stream.read(buffer, 0, buffer.length);
+                    if (n < 0) {
+                        eof = true;
+                        break;
+                    }
+                    if (stopped) {
+                        break;
+                    }
+                    byte[] chunk = Arrays.copyOf(buffer, n);
+                    if (!post(() -> owner.chunkArrived(chunk))) {
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            } finally {
                 try {
-                    byte[] buffer = new byte[CHUNK];
-                    while (true) {
-                        demand.acquireUninterruptibly();
-                        if (stopped) {
-                            break;
-                        }
-                        int n = stream.read(buffer, 0, buffer.length);
-                        if (n < 0) {
-                            eof = true;
-                            break;
-                        }
-                        if (stopped) {
-                            break;
-                        }
-                        byte[] chunk = Arrays.copyOf(buffer, n);
-                        if (!post(() -> owner.chunkArrived(chunk))) {
-                            break;
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    failure = e;
-                } finally {
-                    try {
-                        stream.close();
-                    } catch (IOException e) {
-                        // the pipe is gone either way
-                    }
+                    stream.close();
+                } catch (IOException e) {
+                    // the pipe is gone either way
                 }
             }
             if (failure != null) {
