@@ -52,6 +52,8 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
 
     private static final Set<String> NO_BODY_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "CONNECT");
     private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
+    /** The options of a request made without any (never changed: the session only reads options). */
+    private static final RequestOptions NO_OPTIONS = new RequestOptions();
 
     private final HttpUrl baseUrl;
     private final Headers defaultHeaders;
@@ -68,6 +70,17 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
     private final BasicAuth proxyAuth;
     private final Set<String> skipAutoHeaders;
     private boolean closed;
+    /**
+     * The last URLs requested, parsed (a program requests the same few URLs again and again; yarl
+     * caches the same way): string to HttpUrl, least recently used evicted. Loop thread only.
+     */
+    private final Map<String, HttpUrl> urlCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HttpUrl> eldest) {
+            return size() > URL_CACHE_SIZE;
+        }
+    };
+    private static final int URL_CACHE_SIZE = 256;
 
     /** A session with aiohttp's defaults (its own connector). */
     public ClientSession() {
@@ -179,7 +192,7 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
         }
         Objects.requireNonNull(url, "url");
         String m = checkMethod(method);
-        RequestOptions o = options == null ? new RequestOptions() : options;
+        RequestOptions o = options == null ? NO_OPTIONS : options;
         RequestBody body = o.body;
         if (o.formData != null) {
             try {
@@ -191,7 +204,7 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
         HttpUrl target = buildUrl(url).withParams(o.params);
         ClientTimeout t = o.timeout != null ? o.timeout : timeout;
         Double totalWhen = Deadlines.after(t.total());
-        ReadTimeouts readTimeouts = new ReadTimeouts(totalWhen, t.total(), t.sockRead(), m + " " + target);
+        ReadTimeouts readTimeouts = new ReadTimeouts(totalWhen, t.total(), t.sockRead(), m, target);
         Traces traces = Traces.start(this, traceConfigs, o.traceRequestCtx);
         Headers headers = mergeHeaders(o.headers);
         if (!traces.isEmpty()) {
@@ -416,6 +429,9 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
     }
 
     private boolean skipped(Set<String> requestSkips, String name) {
+        if (requestSkips.isEmpty() && skipAutoHeaders.isEmpty()) {
+            return false; // the common case: no lower-cased copy of the name
+        }
         String n = name.toLowerCase(Locale.ROOT);
         return requestSkips.contains(n) || skipAutoHeaders.contains(n);
     }
@@ -438,7 +454,14 @@ public final class ClientSession implements AutoCloseable, AsyncCloseable {
     }
 
     private HttpUrl buildUrl(String url) throws InvalidUrl {
-        return baseUrl == null ? HttpUrl.parse(url) : baseUrl.resolve(url);
+        HttpUrl u = urlCache.get(url);
+        if (u == null) {
+            u = baseUrl == null ? HttpUrl.parse(url) : baseUrl.resolve(url);
+            if (url.length() <= 2048) {
+                urlCache.put(url, u);
+            }
+        }
+        return u;
     }
 
     private static HttpUrl parseProxy(String proxyUrl) throws InvalidUrl {

@@ -41,6 +41,8 @@ final class HttpUrl {
     /** Decoded user and password from the authority, or null. */
     final String user;
     final String password;
+    /** {@link #toUri()}, made on first use (immutable, so a race only makes it twice). */
+    private URI uri;
 
     private HttpUrl(String scheme, String host, int port, boolean explicitPort, String rawPath, String rawQuery,
             String rawFragment, String user, String password) {
@@ -321,7 +323,11 @@ final class HttpUrl {
 
     /** This URL as a {@link URI} (with its fragment, without credentials). */
     URI toUri() {
-        return URI.create(toString());
+        URI u = uri;
+        if (u == null) {
+            uri = u = URI.create(toString());
+        }
+        return u;
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class ResponseContent implements AsyncIterable<byte[]> {
 
     private final ClientResponse response;
     /** Decoded bytes received and not yet read; the first array from {@code headOffset}. */
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(4); // a small body is one or two chunks
     private int headOffset;
     private long buffered;
     /** Whether the source said the body ended. */
