@@ -120,6 +120,26 @@ class SessionReviewTest {
         }
     }
 
+    /**
+     * With a socket registered, virtual time follows the loop's real waits, and only them: a timer
+     * started by the callbacks after a wait is not shortened by the real time they (or the wait
+     * before them) took. The first version credited, at the next wait, everything since the
+     * previous one began, so a timeout started after a slow step fired without any real wait.
+     */
+    @Test
+    void aTimerStartedAfterAWaitIsNotShortenedByTheRealTimeBeforeIt() {
+        VirtualClock clock = new VirtualClock();
+        long second = 1_000_000_000L;
+        clock.idleWait(Long.MAX_VALUE, false, true); // the loop waits for a socket, no timer due
+        clock.waitEnded(); // data arrived
+        long stepStart = System.nanoTime(); // the callbacks that follow take some real time
+        while (System.nanoTime() == stepStart) {
+            Thread.onSpinWait();
+        }
+        long deadline = clock.nanoTime() + 5 * second; // one of them starts a 5 s timeout
+        assertThat(clock.idleWait(deadline, false, true)).as("the real wait the loop is told to do").isEqualTo(5 * second);
+    }
+
     @Test
     void aSecondConnectReadPipeOnTheSameStreamDoesNotFreezeTheLoop() throws Exception {
         BlockingInput in = new BlockingInput();
@@ -131,15 +151,18 @@ class SessionReviewTest {
             wrapFuture(in.reading).await(); // its pump is blocked in read()
             c1.transport().close();
             first.lost.await();
-            Thread caller = Thread.currentThread();
-            // Sees the caller stuck in the transport's constructor, then lets the old read return.
+            // Sees a pump thread blocked on the stream's monitor (the old pump, still in read(), holds
+            // it; the loop waits in the new transport's constructor until the new pump gets it), then
+            // lets the old read return. A pump that does not take the monitor is never BLOCKED: the
+            // old one waits inside read(), the new one for the loop's demand.
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 while (!over.get()) {
-                    if (caller.getState() == Thread.State.WAITING && java.util.Arrays.stream(caller.getStackTrace())
-                            .anyMatch(f -> f.getMethodName().equals("awaitUninterruptibly"))) {
-                        frozen.set(true);
-                        in.release.countDown();
-                        return;
+                    for (Thread t : Thread.getAllStackTraces().keySet()) {
+                        if (t.getName().equals("jasyncio-read-pipe") && t.getState() == Thread.State.BLOCKED) {
+                            frozen.set(true);
+                            in.release.countDown();
+                            return;
+                        }
                     }
                     Thread.onSpinWait();
                 }
@@ -148,7 +171,7 @@ class SessionReviewTest {
             Pipes.connectReadPipe(() -> second, in);
             over.set(true);
             watchdog.join();
-            assertThat(frozen).as("the loop thread waited in connectReadPipe for another pump's read").isFalse();
+            assertThat(frozen).as("the new pump waited for the old pump's monitor, and the loop for the new pump").isFalse();
         } finally {
             over.set(true);
             in.release.countDown();
